@@ -1,0 +1,53 @@
+"""The REST API (/api/v1/): django-ninja routers of every app, one policy."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from fupin import __version__
+from fupin.core.api import SessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="Fupin API",
+    version=__version__,
+    description="农村抓党建促扶贫 — Fupin REST API. Authenticate with `Authorization: Bearer <token>` "
+    "(create one with `fupin token create USERNAME` or on the API tokens page).",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    return api.create_response(
+        request, {"detail": _("The request is not valid."), "errors": exc.errors}, status=422
+    )
+
+
+def _add_routers():
+    from fupin.accounts.api import router as accounts_router
+    from fupin.core.api_views import router as audit_router
+    from fupin.regions.api import router as regions_router
+
+    api.add_router("/regions/", regions_router)
+    api.add_router("/accounts/", accounts_router)
+    api.add_router("/audit/", audit_router)
+
+
+_add_routers()

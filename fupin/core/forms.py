@@ -1,0 +1,32 @@
+"""Form base classes: every form knows its user and keeps records inside the user's scope."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.policy import scope_code
+from fupin.regions.scope import is_valid_code, is_within
+
+
+class ScopedModelForm(forms.ModelForm):
+    region_field_name = "region_code"
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        field = self.fields.get(self.region_field_name)
+        if field is not None and not self.instance.pk and user is not None:
+            field.initial = scope_code(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get(self.region_field_name)
+        if code and self.user is not None:
+            from fupin.regions.models import Region
+
+            if not is_valid_code(code) or not Region.objects.filter(code=code).exists():
+                self.add_error(self.region_field_name, _("No region has this code."))
+            elif not is_within(code, scope_code(self.user)):
+                self.add_error(self.region_field_name, _("This region is outside your scope."))
+        return cleaned

@@ -1,0 +1,19 @@
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def bs(field):
+    """Render a bound field's widget with Tabler/Bootstrap classes and error state."""
+    widget = field.field.widget
+    if isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
+            widget, forms.RadioSelect):
+        css = "form-select"
+    elif isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": css})

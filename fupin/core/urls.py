@@ -1,0 +1,17 @@
+from fupin.core.filtersets import ChangeRecordFilterSet
+from fupin.core.models import ChangeRecord
+from fupin.core.tables import ChangeRecordTable
+from fupin.core.views import ChangeRecordDetailView, ViewSet
+
+app_name = "core"
+
+
+class ChangeRecordViews(ViewSet):
+    model = ChangeRecord
+    table = ChangeRecordTable
+    filterset = ChangeRecordFilterSet
+    detail_view = ChangeRecordDetailView
+    editable = False
+
+
+urlpatterns = ChangeRecordViews.urls(app_name)

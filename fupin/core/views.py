@@ -1,0 +1,294 @@
+"""Generic views in the NetBox manner: a model gets list, detail, edit and delete pages by
+declaring a ViewSet. Every one of them reads rows only through `restrict(user, action)`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig
+
+from fupin.core import changelog
+from fupin.core.export import export_table
+from fupin.core.masking import mask
+from fupin.core.models import PersonalDataAccess
+from fupin.core.policy import can, has_personal_data_permission, restrict
+
+
+class AccessMixin(LoginRequiredMixin):
+    """Declares what a view needs; the access-matrix test reads the same declaration.
+
+    access = "model": the role must hold `action` on `model`, and rows come from restrict().
+    access = "login": any logged-in user. access = "public": anyone, logged in or not.
+    """
+
+    access = "model"
+    model: type[models.Model] | None = None
+    action = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.access == "public":
+            return generic.View.dispatch(self, request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.access == "model" and not can(request.user, self.model, self.action):
+            raise PermissionDenied(_("Your role may not do this."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return self.model._default_manager.all()
+
+    def get_queryset(self):
+        return restrict(self.base_queryset(), self.request.user, self.action)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        meta = self.model._meta if self.model else None
+        ctx.update(
+            model_meta=meta,
+            can_add=bool(meta) and can(self.request.user, self.model, "add"),
+            can_change=bool(meta) and can(self.request.user, self.model, "change"),
+            can_delete=bool(meta) and can(self.request.user, self.model, "delete"),
+            url_names=getattr(self, "url_names", {}),
+        )
+        return ctx
+
+
+class ObjectListView(AccessMixin, FilterView):
+    table_class = None
+    filterset_class = None
+    template_name = "core/object_list.html"
+    paginate_by = None  # the table paginates
+    export_formats = ("csv", "xlsx")
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.object_list = self.filterset.qs if self.filterset.is_valid() else self.get_queryset().none()
+        fmt = request.GET.get("export")
+        if fmt in self.export_formats:
+            table = self.table_class(self.object_list)
+            table.unmasked = has_personal_data_permission(request.user)
+            if table.unmasked and getattr(self.model, "personal_fields", None):
+                log_personal_access(request, self.model, None, "export",
+                                    count=self.object_list.count())
+            return export_table(table, fmt, str(self.model._meta.verbose_name_plural))
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        table = self.table_class(self.object_list, request=self.request)
+        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
+        ctx["table"] = table
+        ctx["export_formats"] = self.export_formats
+        ctx["total"] = table.paginator.count if hasattr(table, "paginator") else len(self.object_list)
+        return ctx
+
+
+def log_personal_access(request, model, obj, channel: str, count: int = 1) -> None:
+    fields = sorted(getattr(model, "personal_fields", {}))
+    region_field = getattr(model, "region_field", "region_code")
+    PersonalDataAccess.objects.create(
+        user=request.user, request_id=getattr(request, "id", ""),
+        model=model._meta.label_lower, object_id=str(obj.pk) if obj is not None else "",
+        fields=fields, count=count, channel=channel,
+        region_code=(getattr(obj, region_field, "") if obj is not None and "__" not in region_field
+                     else getattr(request.user, "region_code", "")) or "",
+    )
+
+
+def field_rows(obj, user, fields=None) -> list[tuple[str, object]]:
+    """(label, display value) for a detail page, personal data masked as the role requires."""
+    personal = getattr(type(obj), "personal_fields", {})
+    unmasked = has_personal_data_permission(user)
+    rows = []
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if fields is None and (not field.editable or field.name in changelog.EXCLUDED_FIELDS):
+            continue
+        if field.choices:
+            value = getattr(obj, f"get_{field.name}_display")()
+        else:
+            value = getattr(obj, field.name)
+        if field.name in personal and not unmasked:
+            value = mask(value, personal[field.name])
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+def masked_history(obj, user):
+    personal = getattr(type(obj), "personal_fields", {})
+    unmasked = has_personal_data_permission(user)
+    records = list(changelog.history(type(obj), obj.pk).order_by("-id")[:100])
+    for record in records:
+        for side in ("before", "after"):
+            data = getattr(record, side) or {}
+            if not unmasked:
+                data = {k: mask(v, personal[k]) if k in personal else v for k, v in data.items()}
+            setattr(record, f"{side}_display", data)
+        before, after = record.before_display, record.after_display
+        keys = sorted(set(before) | set(after))
+        record.diff = [(k, before.get(k), after.get(k)) for k in keys
+                       if before.get(k) != after.get(k)]
+    return records
+
+
+class ObjectDetailView(AccessMixin, generic.DetailView):
+    template_name = "core/object_detail.html"
+    detail_fields: list[str] | None = None
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        obj = self.object
+        user = self.request.user
+        ctx["fields"] = field_rows(obj, user, self.detail_fields)
+        ctx["history"] = masked_history(obj, user)
+        ctx["can_change_object"] = can(user, self.model, "change") and \
+            restrict(self.model._default_manager.filter(pk=obj.pk), user, "change").exists()
+        ctx["can_delete_object"] = can(user, self.model, "delete") and \
+            restrict(self.model._default_manager.filter(pk=obj.pk), user, "delete").exists()
+        if getattr(self.model, "personal_fields", None) and has_personal_data_permission(user):
+            log_personal_access(self.request, self.model, obj, "page")
+        return ctx
+
+
+class ObjectEditView(AccessMixin, generic.UpdateView):
+    """Create (no pk in the URL) or edit. The form sees the acting user for scope checks."""
+
+    template_name = "core/object_edit.html"
+    form_class = None
+    action = "change"
+
+    def get_object(self, queryset=None):
+        if "pk" not in self.kwargs:
+            return None
+        return super().get_object(queryset)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        self.object = form.save()
+        messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse(self.url_names["detail"], kwargs={"pk": self.object.pk})
+
+
+class ObjectCreateView(ObjectEditView):
+    action = "add"
+
+
+class ObjectDeleteView(AccessMixin, generic.DeleteView):
+    template_name = "core/object_delete.html"
+    action = "delete"
+
+    def form_valid(self, form):
+        obj = self.get_object()
+        try:
+            obj.delete()
+        except ProtectedError:
+            messages.error(self.request, _("%(object)s is still in use and cannot be deleted.")
+                           % {"object": obj})
+            return HttpResponseRedirect(reverse(self.url_names["detail"], kwargs={"pk": obj.pk}))
+        messages.success(self.request, _("Deleted %(object)s.") % {"object": obj})
+        return HttpResponseRedirect(reverse(self.url_names["list"]))
+
+
+class ViewSet:
+    """Declare a model's pages; `urls()` gives their URL patterns.
+
+        class UserViews(ViewSet):
+            model = User; table = UserTable; filterset = UserFilterSet; form = UserForm
+        urlpatterns = UserViews.urls()
+    """
+
+    model: type[models.Model]
+    table = None
+    filterset = None
+    form = None
+    detail_fields: list[str] | None = None
+    pk_converter = "int"
+    list_view = ObjectListView
+    detail_view = ObjectDetailView
+    create_view = ObjectCreateView
+    edit_view = ObjectEditView
+    delete_view = ObjectDeleteView
+    queryset = None  # a callable giving the base queryset (select_related and the like)
+    editable = True
+
+    @classmethod
+    def url_names(cls, namespace: str) -> dict[str, str]:
+        name = cls.model._meta.model_name
+        return {
+            "list": f"{namespace}:{name}_list", "add": f"{namespace}:{name}_add",
+            "detail": f"{namespace}:{name}", "edit": f"{namespace}:{name}_edit",
+            "delete": f"{namespace}:{name}_delete",
+        }
+
+    @classmethod
+    def urls(cls, namespace: str, prefix: str = "") -> list:
+        name = cls.model._meta.model_name
+        names = cls.url_names(namespace)
+        common = {"model": cls.model, "url_names": names}
+        if cls.queryset is not None:
+            common["base_queryset"] = lambda self: cls.queryset()
+        pk = f"{prefix}<{cls.pk_converter}:pk>"
+
+        def make(base, **extra):
+            return type(f"{cls.__name__}{base.__name__}", (base,), {**common, **extra}).as_view()
+
+        patterns = [
+            path(prefix, make(cls.list_view, table_class=cls.table, filterset_class=cls.filterset),
+                 name=f"{name}_list"),
+            path(f"{pk}/", make(cls.detail_view, detail_fields=cls.detail_fields), name=name),
+        ]
+        if cls.editable and cls.form is not None:
+            patterns += [
+                path(f"{prefix}add/", make(cls.create_view, form_class=cls.form), name=f"{name}_add"),
+                path(f"{pk}/edit/", make(cls.edit_view, form_class=cls.form), name=f"{name}_edit"),
+                path(f"{pk}/delete/", make(cls.delete_view), name=f"{name}_delete"),
+            ]
+        return patterns
+
+
+def get_restricted_or_404(model, user, action: str, **lookup):
+    return get_object_or_404(restrict(model._default_manager.all(), user, action), **lookup)
+
+
+def mask_snapshot(model_label: str, data: dict | None, user) -> dict:
+    from django.apps import apps
+
+    data = data or {}
+    if has_personal_data_permission(user):
+        return data
+    try:
+        personal = getattr(apps.get_model(model_label), "personal_fields", {})
+    except (LookupError, ValueError):
+        personal = {}
+    return {k: mask(v, personal[k]) if k in personal else v for k, v in data.items()}
+
+
+class ChangeRecordDetailView(ObjectDetailView):
+    template_name = "core/changerecord_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        record, user = self.object, self.request.user
+        before = mask_snapshot(record.model, record.before, user)
+        after = mask_snapshot(record.model, record.after, user)
+        ctx["diff"] = [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))]
+        ctx["extra"] = record.extra
+        return ctx

@@ -1,0 +1,60 @@
+"""Region queries shared by pages, API and CLI."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+
+from fupin.regions import scope
+from fupin.regions.models import Region
+
+
+def counts_by_level(code: str) -> dict[int, int]:
+    """How many regions of each level lie under `code` (itself excluded)."""
+    lo, hi = scope.bounds(code)
+    rows = (Region._base_manager.filter(code__gt=lo, code__lte=hi)
+            .values("level").annotate(n=Count("code")).order_by("level"))
+    return {row["level"]: row["n"] for row in rows}
+
+
+def children_with_counts(region: Region, queryset=None) -> list[dict]:
+    """The children of `region`, each with the number of regions per level beneath it.
+
+    One grouped query over the subtree, grouping by the children's prefix length.
+    """
+    children = list((queryset if queryset is not None else Region._base_manager)
+                    .filter(parent=region).order_by("code"))
+    if not children or region.level >= 4:
+        return [{"region": c, "counts": {}} for c in children]
+    n = scope.PREFIX_LENGTH[region.level + 1]
+    lo, hi = scope.bounds(region.code)
+    rows = (Region._base_manager.filter(code__gt=lo, code__lte=hi, level__gt=region.level + 1)
+            .annotate(child_prefix=Substr("code", 1, n))
+            .values("child_prefix", "level").annotate(n=Count("code")))
+    counts: dict[str, dict[int, int]] = {}
+    for row in rows:
+        counts.setdefault(row["child_prefix"], {})[row["level"]] = row["n"]
+    return [{"region": c, "counts": counts.get(c.code[:n], {})} for c in children]
+
+
+def with_paths(regions) -> list[tuple[Region, str]]:
+    """Regions with their path (市 / 县 / 乡镇 / 村), the ancestors fetched in one query."""
+    regions = list(regions)
+    codes = {a for r in regions for a in scope.ancestor_codes(r.code)[1:-1]}
+    names = dict(Region._base_manager.filter(code__in=codes).values_list("code", "name"))
+    out = []
+    for r in regions:
+        parts = [names.get(a, a) for a in scope.ancestor_codes(r.code)[1:-1]] + [r.name]
+        out.append((r, " / ".join(parts)))
+    return out
+
+
+def search(queryset, q: str, limit: int = 50):
+    q = (q or "").strip()
+    if not q:
+        return queryset.none()
+    if q.isdigit():
+        if len(q) == 12:
+            return queryset.filter(code=q)
+        return queryset.filter(code__startswith=q).order_by("code")[:limit]
+    return queryset.filter(name__contains=q).order_by("level", "code")[:limit]

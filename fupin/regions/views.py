@@ -1,0 +1,71 @@
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from fupin.core.policy import restrict, scope_code
+from fupin.core.views import AccessMixin, ViewSet
+from fupin.regions import scope, services
+from fupin.regions.filtersets import RegionChangeFilterSet
+from fupin.regions.models import Level, Region, RegionChange
+from fupin.regions.tables import RegionChangeTable
+
+
+def breadcrumb(region: Region, user) -> list[dict]:
+    """Ancestors from the province down; those above the user's scope are not links."""
+    own = scope_code(user)
+    crumbs = []
+    for r in region.ancestors() + [region]:
+        crumbs.append({"region": r, "link": scope.is_within(r.code, own)})
+    return crumbs
+
+
+class RegionHomeView(AccessMixin, generic.View):
+    """The region tree starts at the user's own scope region."""
+
+    model = Region
+
+    def get(self, request):
+        code = scope_code(request.user) or Region._base_manager.filter(level=1).values_list(
+            "code", flat=True).first()
+        if not code:
+            raise Http404(_("No regions have been imported yet."))
+        return redirect("regions:region", pk=code)
+
+
+class RegionDetailView(AccessMixin, generic.DetailView):
+    model = Region
+    template_name = "regions/region_detail.html"
+    context_object_name = "region"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        region = self.object
+        visible = restrict(Region.objects.all(), self.request.user, "view")
+        ctx["breadcrumb"] = breadcrumb(region, self.request.user)
+        ctx["children"] = services.children_with_counts(region, visible)
+        ctx["counts"] = services.counts_by_level(region.code)
+        ctx["levels"] = [(lvl, Level(lvl).label) for lvl in range(region.level + 1, 6)]
+        ctx["child_levels"] = [(lvl, Level(lvl).label) for lvl in range(region.level + 2, 6)]
+        ctx["path"] = region.path()
+        return ctx
+
+
+class RegionSearchView(AccessMixin, generic.TemplateView):
+    model = Region
+    template_name = "regions/region_search.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "")
+        visible = restrict(Region.objects.all(), self.request.user, "view")
+        ctx["q"] = q
+        ctx["results"] = services.with_paths(services.search(visible, q)) if q else []
+        return ctx
+
+
+class RegionChangeViews(ViewSet):
+    model = RegionChange
+    table = RegionChangeTable
+    filterset = RegionChangeFilterSet
+    editable = False  # changes come only from `fupin regions apply-changes`

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fupin.api import api
+
+urlpatterns = [
+    path("", include("fupin.web.urls")),
+    path("accounts/", include("fupin.accounts.urls")),
+    path("regions/", include("fupin.regions.urls")),
+    path("audit/", include("fupin.core.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "fupin.web.views.error_403"
+handler404 = "fupin.web.views.error_404"
+handler500 = "fupin.web.views.error_500"
