@@ -9,7 +9,6 @@ urlpatterns = [
     path("regions/", include("fupin.regions.urls")),
     path("audit/", include("fupin.core.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 

@@ -51,8 +51,11 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs):
-        # Only administrators reach the Django admin; the role is the single source of truth.
-        self.is_staff = self.is_superuser or self.role == Role.ADMIN
+        # Only province administrators reach the Django admin (it is for back-office fixes);
+        # the role is the single source of truth.
+        self.is_staff = self.is_superuser or (
+            self.role == Role.ADMIN and len(self.region_code) == 12
+            and self.region_code[2:] == "0" * 10)
         super().save(*args, **kwargs)
 
 

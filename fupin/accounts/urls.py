@@ -10,8 +10,6 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("language/", views.LanguageView.as_view(), name="language"),
-    path("tokens/add/", views.ApiTokenCreateView.as_view(), name="apitoken_add"),
-    path("tokens/<int:pk>/delete/", views.ApiTokenDeleteView.as_view(), name="apitoken_delete"),
     *views.ApiTokenViews.urls(app_name, prefix="tokens/"),
     *views.UserViews.urls(app_name, prefix="users/"),
 ]

@@ -9,7 +9,7 @@ from fupin.accounts.filtersets import ApiTokenFilterSet, UserFilterSet
 from fupin.accounts.forms import ApiTokenForm, ProfileForm, UserForm
 from fupin.accounts.models import ApiToken, User
 from fupin.accounts.tables import ApiTokenTable, UserTable
-from fupin.core.views import AccessMixin, ObjectDeleteView, ViewSet
+from fupin.core.views import AccessMixin, ViewSet
 
 
 class UserViews(ViewSet):
@@ -63,18 +63,14 @@ class ProfileView(AccessMixin, generic.UpdateView):
         return response
 
 
-class ApiTokenViews(ViewSet):
-    model = ApiToken
-    table = ApiTokenTable
-    filterset = ApiTokenFilterSet
-    editable = False
-
-
 class ApiTokenCreateView(AccessMixin, generic.FormView):
     model = ApiToken
     action = "add"
     form_class = ApiTokenForm
     template_name = "accounts/apitoken_add.html"
+
+    def get_form_kwargs(self):
+        return generic.FormView.get_form_kwargs(self)
 
     def form_valid(self, form):
         token, key = ApiToken.issue(self.request.user, form.cleaned_data["name"],
@@ -83,9 +79,13 @@ class ApiTokenCreateView(AccessMixin, generic.FormView):
         return render(self.request, "accounts/apitoken_created.html", {"token": token, "key": key})
 
 
-class ApiTokenDeleteView(ObjectDeleteView):
+class ApiTokenViews(ViewSet):
     model = ApiToken
-    url_names = ApiTokenViews.url_names("accounts")
+    table = ApiTokenTable
+    filterset = ApiTokenFilterSet
+    form = ApiTokenForm
+    create_view = ApiTokenCreateView
+    edit_view = None
 
 
 class LanguageView(AccessMixin, generic.View):

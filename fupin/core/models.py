@@ -56,6 +56,9 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("change-log chain head")
 
+    def __str__(self) -> str:
+        return f"{self.last_id} {self.last_hash[:12]}"
+
 
 class ChangeRecord(models.Model):
     """A change record (变更记录): who changed what, when, with before and after.
@@ -130,3 +133,6 @@ class PersonalDataAccess(models.Model):
     class Meta:
         ordering = ["-id"]
         verbose_name = _("personal data access")
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_id} {self.model} {self.object_id}"

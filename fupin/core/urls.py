@@ -11,7 +11,7 @@ class ChangeRecordViews(ViewSet):
     table = ChangeRecordTable
     filterset = ChangeRecordFilterSet
     detail_view = ChangeRecordDetailView
-    editable = False
+    create_view = edit_view = delete_view = None  # the change log is append-only
 
 
 urlpatterns = ChangeRecordViews.urls(app_name)

@@ -71,7 +71,8 @@ class ObjectListView(AccessMixin, FilterView):
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
-        self.object_list = self.filterset.qs if self.filterset.is_valid() else self.get_queryset().none()
+        ok = not self.filterset.is_bound or self.filterset.is_valid()
+        self.object_list = self.filterset.qs if ok else self.get_queryset().none()
         fmt = request.GET.get("export")
         if fmt in self.export_formats:
             table = self.table_class(self.object_list)
@@ -212,7 +213,9 @@ class ViewSet:
 
         class UserViews(ViewSet):
             model = User; table = UserTable; filterset = UserFilterSet; form = UserForm
-        urlpatterns = UserViews.urls()
+        urlpatterns = UserViews.urls("accounts", prefix="users/")
+
+    Set create_view, edit_view or delete_view to None for a model that is read-only in the UI.
     """
 
     model: type[models.Model]
@@ -227,22 +230,23 @@ class ViewSet:
     edit_view = ObjectEditView
     delete_view = ObjectDeleteView
     queryset = None  # a callable giving the base queryset (select_related and the like)
-    editable = True
 
     @classmethod
     def url_names(cls, namespace: str) -> dict[str, str]:
         name = cls.model._meta.model_name
-        return {
-            "list": f"{namespace}:{name}_list", "add": f"{namespace}:{name}_add",
-            "detail": f"{namespace}:{name}", "edit": f"{namespace}:{name}_edit",
-            "delete": f"{namespace}:{name}_delete",
-        }
+        names = {"list": f"{namespace}:{name}_list", "detail": f"{namespace}:{name}"}
+        if cls.create_view is not None:
+            names["add"] = f"{namespace}:{name}_add"
+        if cls.edit_view is not None:
+            names["edit"] = f"{namespace}:{name}_edit"
+        if cls.delete_view is not None:
+            names["delete"] = f"{namespace}:{name}_delete"
+        return names
 
     @classmethod
     def urls(cls, namespace: str, prefix: str = "") -> list:
         name = cls.model._meta.model_name
-        names = cls.url_names(namespace)
-        common = {"model": cls.model, "url_names": names}
+        common = {"model": cls.model, "url_names": cls.url_names(namespace)}
         if cls.queryset is not None:
             common["base_queryset"] = lambda self: cls.queryset()
         pk = f"{prefix}<{cls.pk_converter}:pk>"
@@ -255,12 +259,14 @@ class ViewSet:
                  name=f"{name}_list"),
             path(f"{pk}/", make(cls.detail_view, detail_fields=cls.detail_fields), name=name),
         ]
-        if cls.editable and cls.form is not None:
-            patterns += [
-                path(f"{prefix}add/", make(cls.create_view, form_class=cls.form), name=f"{name}_add"),
-                path(f"{pk}/edit/", make(cls.edit_view, form_class=cls.form), name=f"{name}_edit"),
-                path(f"{pk}/delete/", make(cls.delete_view), name=f"{name}_delete"),
-            ]
+        if cls.create_view is not None:
+            patterns.append(path(f"{prefix}add/", make(cls.create_view, form_class=cls.form),
+                                 name=f"{name}_add"))
+        if cls.edit_view is not None:
+            patterns.append(path(f"{pk}/edit/", make(cls.edit_view, form_class=cls.form),
+                                 name=f"{name}_edit"))
+        if cls.delete_view is not None:
+            patterns.append(path(f"{pk}/delete/", make(cls.delete_view), name=f"{name}_delete"))
         return patterns
 
 

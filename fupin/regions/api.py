@@ -1,5 +1,5 @@
 from django.db.models import Q
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from fupin.core.api import one, policy, rows
@@ -15,20 +15,19 @@ class RegionOut(Schema):
     parent_code: str | None = Field(None, alias="parent_id")
 
 
-class RegionFilter(FilterSchema):
-    level: int | None = None
-    parent: str | None = Field(None, q="parent_id")
-    q: str | None = Field(None, q=["name__contains", "code__startswith"])
-
-    def filter_q(self, value):
-        return Q(name__contains=value) | Q(code__startswith=value) if value else Q()
-
-
 @router.get("/", response=list[RegionOut], openapi_extra=policy("regions.region"))
 @paginate
-def list_regions(request, filters: Query[RegionFilter]):
+def list_regions(request, level: int | None = None, parent: str | None = None,
+                 q: str | None = None):
     """Regions in your scope, filterable by level, parent and name or code."""
-    return filters.filter(rows(request, Region)).order_by("code")
+    qs = rows(request, Region)
+    if level is not None:
+        qs = qs.filter(level=level)
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
+    return qs.order_by("code")
 
 
 @router.get("/{code}", response=RegionOut, openapi_extra=policy("regions.region"))

@@ -68,4 +68,5 @@ class RegionChangeViews(ViewSet):
     model = RegionChange
     table = RegionChangeTable
     filterset = RegionChangeFilterSet
-    editable = False  # changes come only from `fupin regions apply-changes`
+    # changes come only from `fupin regions apply-changes`
+    create_view = edit_view = delete_view = None

@@ -1,0 +1,47 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from fupin.core import demo
+from fupin.core.context import acting_as
+
+
+class Command(BaseCommand):
+    help = "Load the demo province and its demo users, print the logins, and serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=0.01,
+                            help="size relative to the published figures (1 = full province)")
+        parser.add_argument("--seed", type=int, default=2006)
+        parser.add_argument("--no-serve", action="store_true", help="load only, do not serve")
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args, scale, seed, no_serve, bind, **options):
+        if not 0 < scale <= 10:
+            raise CommandError("--scale must be greater than 0 and at most 10")
+        from fupin.accounts.demo import DEMO_PASSWORD
+        from fupin.regions.importer import BUNDLED_REGIONS
+        from fupin.regions.models import Region
+
+        started = time.monotonic()
+        call_command("migrate", verbosity=0, interactive=False)
+        if not Region.objects.exists():
+            call_command("regions", "import", str(BUNDLED_REGIONS), stdout=self.stdout)
+        ctx = demo.DemoContext(scale=scale, seed=seed, stdout=self.stdout)
+        for gen in demo.ordered():
+            t0 = time.monotonic()
+            with transaction.atomic(), acting_as(None, label="cli:demo", scope_checks=False):
+                summary = gen.func(ctx)
+            self.stdout.write(f"  {gen.name}: {summary} ({time.monotonic() - t0:.1f} s)")
+        self.stdout.write(f"demo loaded in {time.monotonic() - started:.1f} s "
+                          f"(scale {scale}, seed {seed})")
+        self.stdout.write("")
+        self.stdout.write(f"  Fupin: http://{bind}/")
+        self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
+        for username, (role, region) in ctx.users.items():
+            self.stdout.write(f"  {username:<16} {role:<15} {region.code} {region.path()}")
+        self.stdout.write("")
+        if not no_serve:
+            call_command("serve", bind=bind)

@@ -1,0 +1,176 @@
+"""Every URL and every API operation, tried by every role, in scope and out of scope.
+
+Views declare their policy (`access`, `model`, `action` from core.views.AccessMixin); API
+operations carry it in the OpenAPI schema (`x-policy`). A URL or operation with no
+declaration, or whose model has no rule in core/policy.py, fails this test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fupin.api import api
+from fupin.core.policy import RULES, Role, can
+from fupin.core.testing import COUNTY_A, VILLAGE_A, VILLAGE_B, client_for, make_user, sample_for
+from fupin.core.views import AccessMixin
+
+SKIP_NAMESPACES = {"admin", "api"}  # admin: tested below; api: through its schema
+
+
+def walk(patterns, prefix="", namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            if ns in SKIP_NAMESPACES:
+                continue
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p, namespace
+
+
+URLS = [(route, p, ns) for route, p, ns in walk(get_resolver().url_patterns)
+        if not route.startswith("static/")]
+
+
+def test_every_url_declares_its_policy():
+    assert len(URLS) >= 15, [r for r, *_ in URLS]
+    missing = []
+    for route, pattern, _ns in URLS:
+        view = getattr(pattern.callback, "view_class", None)
+        if view is None or not issubclass(view, AccessMixin):
+            missing.append(route)
+        elif view.access == "model" and view.model._meta.label_lower not in RULES:
+            missing.append(f"{route} (no rule for {view.model._meta.label_lower})")
+    assert not missing, f"URLs without a policy declaration: {missing}"
+
+
+def fill(route: str, pk) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?pk>", str(pk), route)
+
+
+def first_method(view) -> str:
+    for method in ("get", "post"):
+        if method in view.http_method_names and hasattr(view, method):
+            return method
+    return "get"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.ALL)
+def test_url_matrix(regions, role):
+    user = make_user(role, COUNTY_A)
+    client = client_for(user)
+    anonymous = Client()
+    failures = []
+    for route, pattern, _ns in URLS:
+        view = pattern.callback.view_class
+        method = first_method(view)
+        has_pk = "<" in route
+        if view.access == "public":
+            url = fill(route, "x")
+            status = getattr(anonymous, method)(url).status_code
+            if status in (403, 404) or status >= 500:
+                failures.append((route, "anonymous", status))
+            continue
+        label = view.model._meta.label_lower if view.model else None
+        inside = sample_for(label, VILLAGE_A, user) if has_pk else None
+        outside = sample_for(label, VILLAGE_B, None) if has_pk else None
+        url_in = fill(route, inside.pk) if has_pk else fill(route, "")
+        # anonymous: always sent to the login page
+        status = anonymous.get(url_in).status_code
+        if status != 302:
+            failures.append((route, "anonymous", status))
+        allowed = view.access == "login" or can(user, view.model, view.action)
+        status = getattr(client, method)(url_in).status_code
+        expected_in = {200, 302} if allowed else {403}
+        if status not in expected_in:
+            failures.append((route, "in scope", status, sorted(expected_in)))
+        if has_pk:
+            status = getattr(client, method)(fill(route, outside.pk)).status_code
+            expected_out = {404} if allowed else {403}
+            if status not in expected_out:
+                failures.append((route, "out of scope", status, sorted(expected_out)))
+    assert not failures, failures
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.ALL)
+def test_lists_never_show_rows_outside_scope(regions, role):
+    from fupin.core.views import ObjectListView
+
+    user = make_user(role, COUNTY_A)
+    client = client_for(user)
+    for route, pattern, _ns in URLS:
+        view = pattern.callback.view_class
+        if not issubclass(view, ObjectListView) or not can(user, view.model, "view"):
+            continue
+        label = view.model._meta.label_lower
+        inside = sample_for(label, VILLAGE_A, user)
+        outside = sample_for(label, VILLAGE_B, None)
+        for fmt in (None, "csv"):
+            response = client.get(fill(route, ""), {"export": fmt} if fmt else {})
+            assert response.status_code == 200, route
+            if fmt is None:
+                pks = {o.pk for o in response.context["table"].data}
+                assert outside.pk not in pks, (route, role)
+                assert inside.pk in pks, (route, role)
+
+
+def api_operations():
+    schema = api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            yield path, method, op
+
+
+def test_every_api_operation_declares_its_policy():
+    missing = [(p, m) for p, m, op in api_operations()
+               if "x-policy" not in op or (op["x-policy"]["model"] is not None
+                                            and op["x-policy"]["model"] not in RULES)]
+    assert not missing, missing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.ALL)
+def test_api_matrix(regions, role):
+    from fupin.accounts.models import ApiToken
+
+    user = make_user(role, COUNTY_A)
+    _token, key = ApiToken.issue(user, "matrix")
+    client = Client(headers={"authorization": f"Bearer {key}"})
+    failures = []
+    for path, method, op in api_operations():
+        policy = op["x-policy"]
+        has_param = "{" in path
+        if policy["model"] is None:
+            url = path
+            allowed = True
+        else:
+            inside = sample_for(policy["model"], VILLAGE_A, user) if has_param else None
+            outside = sample_for(policy["model"], VILLAGE_B, None) if has_param else None
+            url = re.sub(r"\{\w+\}", str(inside.pk), path) if has_param else path
+            allowed = can(user, policy["model"], policy["action"])
+        if Client().generic(method.upper(), url).status_code != 401:
+            failures.append((path, "anonymous"))
+        status = client.generic(method.upper(), url).status_code
+        if status != (200 if allowed else 403):
+            failures.append((path, "in scope", status))
+        if has_param and policy["model"] is not None:
+            url_out = re.sub(r"\{\w+\}", str(outside.pk), path)
+            status = client.generic(method.upper(), url_out).status_code
+            if status != (404 if allowed else 403):
+                failures.append((path, "out of scope", status))
+    assert not failures, failures
+
+
+@pytest.mark.django_db
+def test_admin_site_is_for_province_administrators_only(regions):
+    for role in Role.ALL:
+        response = client_for(make_user(role, COUNTY_A)).get("/admin/")
+        assert response.status_code == 302, role
+    province_admin = make_user(Role.ADMIN, "520000000000")
+    assert client_for(province_admin).get("/admin/").status_code == 200
