@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from fupin.web.views import FaviconView
 
 from fupin.api import api
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("audit/", include("fupin.core.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconView.as_view()),
 ]
 
 handler403 = "fupin.web.views.error_403"

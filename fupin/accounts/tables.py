@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import ApiToken, User
 from fupin.core.masking import PHONE
-from fupin.core.tables import BaseTable, PersonalColumn
+from fupin.core.tables import BaseTable, PersonalColumn, RegionColumn
 
 
 class UserTable(BaseTable):
     username = tables.Column(linkify=("accounts:user", {"pk": tables.A("pk")}))
     phone = PersonalColumn(kind=PHONE, verbose_name=_("phone"))
+    region_code = RegionColumn(verbose_name=_("scope region"))
 
     class Meta(BaseTable.Meta):
         model = User

@@ -21,6 +21,37 @@ class PersonalColumn(tables.Column):
         return value if getattr(table, "unmasked", False) else mask(value, self.kind)
 
 
+class RegionColumn(tables.Column):
+    """A region code shown as its name, linked to the region page; names for a whole page of
+    rows come from one query."""
+
+    def render(self, value, record=None, table=None, **kwargs):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        names = _page_region_names(table, self.accessor)
+        name = names.get(value)
+        if name is None:
+            return value
+        return format_html('<a href="{}" title="{}">{}</a>', reverse("regions:region", args=[value]),
+                           value, name)
+
+    def value(self, value, **kwargs):
+        return value
+
+
+def _page_region_names(table, accessor) -> dict[str, str]:
+    cache = getattr(table, "_region_names", None)
+    if cache is None:
+        from fupin.regions.models import Region
+
+        rows = table.page.object_list if getattr(table, "page", None) else table.data
+        codes = {accessor.resolve(getattr(r, "record", r)) for r in rows}
+        cache = dict(Region._base_manager.filter(code__in=codes).values_list("code", "name"))
+        table._region_names = cache
+    return cache
+
+
 class BaseTable(tables.Table):
     unmasked = False
 

@@ -50,3 +50,9 @@ def error_404(request, exception=None):
 def error_500(request):
     return _error(request, 500, _("Something went wrong"),
                   _("The error has been recorded. Please try again; nothing was half-saved."))
+
+
+class FaviconView(AccessMixin, generic.RedirectView):
+    access = "public"
+    url = "/static/fupin/favicon.svg"
+    permanent = True
