@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from fupin.web.views import FaviconView
 
 from fupin.api import api
+from fupin.web.views import FaviconView
 
 urlpatterns = [
     path("", include("fupin.web.urls")),
