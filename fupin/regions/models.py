@@ -98,6 +98,9 @@ def check_row(code, name, level, parent_code) -> list[str]:
         errors.append(str(_("a region of level %(level)s needs a parent")) % {"level": level})
     elif not scope.is_valid_code(parent_code):
         errors.append(str(_("malformed parent code %(code)r")) % {"code": parent_code})
+    elif scope.level_of(parent_code) != level - 1:
+        errors.append(str(_("level %(level)s is not one below its parent's level %(parent)s"))
+                      % {"level": level, "parent": scope.level_of(parent_code)})
     elif scope.prefix(parent_code, level - 1) != code[: scope.PREFIX_LENGTH[level - 1]] or \
             not scope.is_well_nested(parent_code, level - 1):
         errors.append(str(_("code %(code)s is not nested in its parent %(parent)s"))
