@@ -1,5 +1,6 @@
 """The REST API (/api/v1/): django-ninja routers of every app, one policy."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -15,6 +16,8 @@ api = NinjaAPI(
     "(create one with `fupin token create USERNAME` or on the API tokens page).",
     auth=[TokenAuth(), SessionAuth(csrf=True)],
     urls_namespace="api",
+    # The schema holds no data, but it maps the system: only signed-in users read it.
+    docs_decorator=login_required,
 )
 
 

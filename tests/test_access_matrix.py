@@ -174,3 +174,17 @@ def test_admin_site_is_for_province_administrators_only(regions):
         assert response.status_code == 302, role
     province_admin = make_user(Role.ADMIN, "520000000000")
     assert client_for(province_admin).get("/admin/").status_code == 200
+
+
+def test_every_api_url_is_an_operation_or_the_signed_in_docs(regions):
+    resolver = next(p for p in get_resolver().url_patterns
+                    if isinstance(p, URLResolver) and p.namespace == "api")
+    operations = {re.sub(r"\{(\w+)\}", r"<\1>", path.removeprefix("/api/v1/"))
+                  for path, _m, _op in api_operations()}
+    docs = {"openapi.json", "docs"}
+    routes = {str(p.pattern) for p in resolver.url_patterns if str(p.pattern)}
+    assert routes <= operations | docs, routes - operations - docs
+    for route in docs:
+        response = Client().get(f"/api/v1/{route}")
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert client_for(make_user(Role.VIEWER)).get(f"/api/v1/{route}").status_code == 200

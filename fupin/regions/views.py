@@ -12,11 +12,21 @@ from fupin.regions.tables import RegionChangeTable
 
 
 def breadcrumb(region: Region, user) -> list[dict]:
-    """Ancestors from the province down; those above the user's scope are not links."""
+    """Ancestors from the province down; those above the user's scope are not links.
+
+    Each crumb strictly inside the scope also lists its siblings, so the breadcrumb doubles as
+    a switcher across the five levels (another township of the same county, and so on).
+    """
     own = scope_code(user)
+    visible = restrict(Region.objects.all(), user, "view")
     crumbs = []
     for r in region.ancestors() + [region]:
-        crumbs.append({"region": r, "link": scope.is_within(r.code, own)})
+        inside = scope.is_within(r.code, own)
+        siblings = []
+        if inside and r.code != own and r.parent_id:
+            siblings = list(visible.filter(parent_id=r.parent_id).exclude(code=r.code)
+                            .order_by("code").values_list("code", "name")[:200])
+        crumbs.append({"region": r, "link": inside, "siblings": siblings})
     return crumbs
 
 

@@ -25,6 +25,9 @@ def test_region_page_drills_down_with_breadcrumb_and_path(regions):
     assert crumbs == [("520000000000", False), ("520100000000", False),
                       ("520102000000", False), ("520102001000", True), ("520102001001", True)]
     assert response.context["path"] == "贵阳市 / 南明区 / 新华路街道 / 和平村委会"
+    # the village crumb offers its sibling villages; the township crumb (the scope) none
+    siblings = [c["siblings"] for c in response.context["breadcrumb"]]
+    assert siblings[-1] == [("520102001002", "红旗村委会")] and siblings[-2] == []
     assert client.get("/regions/").url == f"/regions/{TOWNSHIP_A}/"
 
 
