@@ -97,15 +97,15 @@ def verify() -> tuple[int, ChangeRecord | None, str]:
     last = None
     for record in ChangeRecord.objects.order_by("id").iterator(chunk_size=2000):
         if record.prev_hash != prev:
-            return count, record, "previous hash does not match (a record was removed or inserted)"
+            return count, record, _("previous hash does not match (a record was removed or inserted)")
         if compute_hash(record) != record.hash:
-            return count, record, "content does not match its hash (the record was altered)"
+            return count, record, _("content does not match its hash (the record was altered)")
         prev = record.hash
         last = record
         count += 1
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and head.last_hash != prev:
-        return count, last, "the newest records were removed (chain head does not match)"
+        return count, last, _("the newest records were removed (chain head does not match)")
     return count, None, ""
 
 

@@ -126,20 +126,45 @@ def field_rows(obj, user, fields=None) -> list[tuple[str, object]]:
     return rows
 
 
+def _model_of(label: str):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def display_diff(model, before: dict, after: dict) -> list[tuple[str, object, object]]:
+    """(field label, before, after) for the fields that differ, in the user's language:
+    verbose names for keys, choice labels and yes/no for values."""
+    by_attname = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+
+    def shown(field, value):
+        if value is None or value == "":
+            return None
+        if field is not None and field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        return value
+
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) == after.get(key):
+            continue
+        field = by_attname.get(key)
+        label = str(field.verbose_name) if field is not None else key
+        rows.append((label, shown(field, before.get(key)), shown(field, after.get(key))))
+    return rows
+
+
 def masked_history(obj, user):
-    personal = getattr(type(obj), "personal_fields", {})
-    unmasked = has_personal_data_permission(user)
     records = list(changelog.history(type(obj), obj.pk).order_by("-id")[:100])
     for record in records:
-        for side in ("before", "after"):
-            data = getattr(record, side) or {}
-            if not unmasked:
-                data = {k: mask(v, personal[k]) if k in personal else v for k, v in data.items()}
-            setattr(record, f"{side}_display", data)
-        before, after = record.before_display, record.after_display
-        keys = sorted(set(before) | set(after))
-        record.diff = [(k, before.get(k), after.get(k)) for k in keys
-                       if before.get(k) != after.get(k)]
+        before = mask_snapshot(record.model, record.before, user)
+        after = mask_snapshot(record.model, record.after, user)
+        record.diff = display_diff(type(obj), before, after)
     return records
 
 
@@ -275,15 +300,10 @@ def get_restricted_or_404(model, user, action: str, **lookup):
 
 
 def mask_snapshot(model_label: str, data: dict | None, user) -> dict:
-    from django.apps import apps
-
     data = data or {}
     if has_personal_data_permission(user):
         return data
-    try:
-        personal = getattr(apps.get_model(model_label), "personal_fields", {})
-    except (LookupError, ValueError):
-        personal = {}
+    personal = getattr(_model_of(model_label), "personal_fields", {})
     return {k: mask(v, personal[k]) if k in personal else v for k, v in data.items()}
 
 
@@ -295,6 +315,6 @@ class ChangeRecordDetailView(ObjectDetailView):
         record, user = self.object, self.request.user
         before = mask_snapshot(record.model, record.before, user)
         after = mask_snapshot(record.model, record.after, user)
-        ctx["diff"] = [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))]
+        ctx["diff"] = display_diff(_model_of(record.model), before, after)
         ctx["extra"] = record.extra
         return ctx

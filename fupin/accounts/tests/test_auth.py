@@ -1,12 +1,20 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from fupin.accounts.models import ApiToken, User
 from fupin.core.policy import Role
 from fupin.core.testing import COUNTY_A, PASSWORD, VILLAGE_A, client_for, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions below read English messages; the default language is zh-Hans."""
+    with translation.override("en"):
+        yield
 
 
 def login(client, username, password):

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.utils import translation
 
 from fupin.accounts.models import User
 from fupin.core import changelog
@@ -11,6 +12,13 @@ from fupin.core.policy import Role
 from fupin.core.testing import COUNTY_B, VILLAGE_A, VILLAGE_B, client_for, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions below read English messages; the default language is zh-Hans."""
+    with translation.override("en"):
+        yield
 
 
 def test_create_update_delete_are_recorded_with_actor_and_snapshots(regions):

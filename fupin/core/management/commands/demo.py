@@ -3,6 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fupin.core import demo
 from fupin.core.context import acting_as
@@ -20,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, seed, no_serve, bind, **options):
         if not 0 < scale <= 10:
-            raise CommandError("--scale must be greater than 0 and at most 10")
+            raise CommandError(_("--scale must be greater than 0 and at most 10"))
         from fupin.accounts.demo import DEMO_PASSWORD
         from fupin.regions.importer import BUNDLED_REGIONS
         from fupin.regions.models import Region
@@ -35,11 +36,12 @@ class Command(BaseCommand):
             with transaction.atomic(), acting_as(None, label="cli:demo", scope_checks=False):
                 summary = gen.func(ctx)
             self.stdout.write(f"  {gen.name}: {summary} ({time.monotonic() - t0:.1f} s)")
-        self.stdout.write(f"demo loaded in {time.monotonic() - started:.1f} s "
-                          f"(scale {scale}, seed {seed})")
+        self.stdout.write(_("demo loaded in %(seconds).1f s (scale %(scale)s, seed %(seed)s)")
+                          % {"seconds": time.monotonic() - started, "scale": scale, "seed": seed})
         self.stdout.write("")
         self.stdout.write(f"  Fupin: http://{bind}/")
-        self.stdout.write(f"  password for every demo user: {DEMO_PASSWORD}")
+        self.stdout.write("  " + _("password for every demo user: %(password)s")
+                          % {"password": DEMO_PASSWORD})
         for username, (role, region) in ctx.users.items():
             self.stdout.write(f"  {username:<16} {role:<15} {region.code} {region.path()}")
         self.stdout.write("")
