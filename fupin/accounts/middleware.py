@@ -22,9 +22,9 @@ class UserLanguageMiddleware:
         if lang is None:
             cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
             lang = cookie if cookie in self.languages else settings.LANGUAGE_CODE
-        translation.activate(lang)
         request.LANGUAGE_CODE = lang
-        response = self.get_response(request)
+        with translation.override(lang):  # restored afterwards: no leak into the next request
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", lang)
         return response

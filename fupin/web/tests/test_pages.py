@@ -88,3 +88,12 @@ def test_navigation_shows_only_permitted_built_modules(regions):
     urls = {i["url"] for g in admin_nav for i in g["items"]}
     assert {"/accounts/users/", "/audit/", "/regions/"} <= urls
     assert not any("poverty" in u for u in urls)  # not built yet: hidden
+
+
+def test_chinese_is_the_default_whatever_the_browser_says(regions):
+    response = Client(headers={"accept-language": "en-US,en;q=0.9"}).get("/accounts/login/")
+    assert response["Content-Language"] == "zh-hans"
+    assert "登录".encode() in response.content
+    english = Client()
+    english.cookies["django_language"] = "en"
+    assert b"Log in" in english.get("/accounts/login/").content
