@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "fupin.core",
     "fupin.regions",
     "fupin.accounts",
+    "fupin.poverty",
     "fupin.web",
 ]
 

@@ -136,3 +136,26 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.user_id} {self.model} {self.object_id}"
+
+
+class Parameter(models.Model):
+    """A configurable rule value (参数): notice days, thresholds, limits.
+
+    Rules that vary by province or year are data, never constants: code reads them through
+    `fupin.core.params.get(key)`, which falls back to the default declared with the key.
+    """
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    value = models.JSONField(_("value"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    region_field = None
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("parameter")
+        verbose_name_plural = _("parameters")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.regions.scope import within
+from fupin.regions.scope import level_of, within
 
 
 class Role:
@@ -49,6 +49,20 @@ RULES: dict[str, dict[str, str]] = {
     "regions.regionchange": {Role.ADMIN: "v", Role.ORG_DEPT: "v"},
     "accounts.user": {Role.ADMIN: "vacd", Role.ORG_DEPT: "v", Role.POVERTY_OFFICE: "v"},
     "accounts.apitoken": {ALL: "vacd"},
+    "core.parameter": {ALL: "v", Role.ADMIN: "c"},
+    # Poverty registry. Helpers will see only their paired households once pairings land.
+    "poverty.povertyline": {ALL: "v", Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac"},
+    "poverty.villageprofile": {
+        ALL: "v", Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac", Role.TOWNSHIP: "vc",
+        Role.VILLAGE: "vc", Role.WORK_TEAM: "vc"},
+    **{label: {
+        Role.ADMIN: "vacd", Role.ORG_DEPT: "v", Role.POVERTY_OFFICE: "vacd", Role.TOWNSHIP: "vac",
+        Role.WORK_TEAM: "vac", Role.VILLAGE: "vac", Role.HELPER: "v", Role.INSPECTOR: "v",
+        Role.VIEWER: "v"}
+       for label in ("poverty.household", "poverty.person", "poverty.incomerecord",
+                     "poverty.procedure", "poverty.procedurestep")},
+    "poverty.crosschecklead": {
+        Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac", Role.TOWNSHIP: "vc", Role.INSPECTOR: "v"},
     "core.changerecord": {
         Role.ADMIN: "v", Role.ORG_DEPT: "v", Role.POVERTY_OFFICE: "v", Role.INSPECTOR: "v",
         Role.TOWNSHIP: "v",
@@ -103,7 +117,13 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     code = scope_code(user)
     if not code and not getattr(user, "is_superuser", False):
         return queryset.none()
-    queryset = queryset.filter(within(code, getattr(model, "region_field", "region_code")))
+    region_field = getattr(model, "region_field", "region_code")
+    if region_field is not None:
+        queryset = queryset.filter(within(code, region_field))
+    elif action != "view" and code and level_of(code) != 1:
+        # Province-wide data (parameters, poverty lines): everyone reads it, only
+        # province-level users change it.
+        return queryset.none()
     extra = getattr(model, "policy_filter", None)
     if extra is not None:
         queryset = extra(queryset, user, action)
