@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("fupin.accounts.urls")),
     path("regions/", include("fupin.regions.urls")),
     path("audit/", include("fupin.core.urls")),
+    path("poverty/", include("fupin.poverty.urls")),
+    path("ingest/", include("fupin.ingest.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
