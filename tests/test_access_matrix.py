@@ -85,11 +85,14 @@ def test_url_matrix(regions, role):
         if status != 302:
             failures.append((route, "anonymous", status))
         allowed = view.access == "login" or can(user, view.model, view.action)
+        province_wide = view.model is not None and view.model.region_field is None
         status = getattr(client, method)(url_in).status_code
         expected_in = {200, 302} if allowed else {403}
+        if allowed and province_wide and has_pk and view.action != "view":
+            expected_in = {404}  # province-wide data: only province-level users change it
         if status not in expected_in:
             failures.append((route, "in scope", status, sorted(expected_in)))
-        if has_pk:
+        if has_pk and not province_wide:
             status = getattr(client, method)(fill(route, outside.pk)).status_code
             expected_out = {404} if allowed else {403}
             if status not in expected_out:
@@ -106,7 +109,8 @@ def test_lists_never_show_rows_outside_scope(regions, role):
     client = client_for(user)
     for route, pattern, _ns in URLS:
         view = pattern.callback.view_class
-        if not issubclass(view, ObjectListView) or not can(user, view.model, "view"):
+        if not issubclass(view, ObjectListView) or not can(user, view.model, "view") \
+                or view.model.region_field is None:
             continue
         label = view.model._meta.label_lower
         inside = sample_for(label, VILLAGE_A, user)
@@ -188,3 +192,14 @@ def test_every_api_url_is_an_operation_or_the_signed_in_docs(regions):
         response = Client().get(f"/api/v1/{route}")
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         assert client_for(make_user(Role.VIEWER)).get(f"/api/v1/{route}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_province_wide_data_is_changed_only_at_province_level(regions):
+    from fupin.poverty.models import PovertyLine
+
+    line = PovertyLine.objects.get(year=2011)
+    url = f"/poverty/lines/{line.pk}/edit/"
+    assert client_for(make_user(Role.POVERTY_OFFICE, COUNTY_A)).get(url).status_code == 404
+    assert client_for(make_user(Role.POVERTY_OFFICE, "520000000000")).get(url).status_code == 200
+    assert client_for(make_user(Role.VIEWER, "520000000000")).get(url).status_code == 403

@@ -19,3 +19,23 @@ class ChangeRecordFilterSet(django_filters.FilterSet):
     class Meta:
         model = ChangeRecord
         fields = ["actor", "model", "action", "since", "until", "object_id", "request_id"]
+
+
+class RegionCodeFilter(django_filters.CharFilter):
+    """Everything under a region of any level, by its 12-digit code (one indexed range)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("region"))
+        kwargs.setdefault("help_text", _("12-digit code of a province, prefecture, county, "
+                                         "township or village"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        from fupin.regions.scope import is_valid_code, within
+
+        if not value:
+            return qs
+        value = value.strip()
+        if not is_valid_code(value):
+            return qs.none()
+        return qs.filter(within(value, self.field_name))

@@ -11,6 +11,7 @@ from fupin.regions.scope import is_valid_code, is_within
 
 class ScopedModelForm(forms.ModelForm):
     region_field_name = "region_code"
+    region_level: int | None = None  # e.g. 5: the record belongs to a village
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
@@ -23,10 +24,16 @@ class ScopedModelForm(forms.ModelForm):
         cleaned = super().clean()
         code = cleaned.get(self.region_field_name)
         if code and self.user is not None:
-            from fupin.regions.models import Region
+            from fupin.regions.models import Level, Region
 
-            if not is_valid_code(code) or not Region.objects.filter(code=code).exists():
+            region = Region.objects.filter(code=code).first() if is_valid_code(code) else None
+            if region is None:
                 self.add_error(self.region_field_name, _("No region has this code."))
             elif not is_within(code, scope_code(self.user)):
                 self.add_error(self.region_field_name, _("This region is outside your scope."))
+            elif self.region_level is not None and region.level != self.region_level:
+                self.add_error(self.region_field_name,
+                               _("%(name)s is a %(level)s; a %(wanted)s is needed here.")
+                               % {"name": region.name, "level": region.get_level_display(),
+                                  "wanted": Level(self.region_level).label})
         return cleaned

@@ -14,11 +14,15 @@ class PersonalColumn(tables.Column):
         self.kind = kind
         super().__init__(*args, **kwargs)
 
-    def render(self, value, table=None, **kwargs):
-        return value if getattr(table, "unmasked", False) else mask(value, self.kind)
+    def render(self, value, record=None, bound_column=None, table=None, **kwargs):
+        if not getattr(table, "unmasked", False):
+            return mask(value, self.kind)
+        display = getattr(record, f"get_{bound_column.accessor}_display", None) \
+            if bound_column is not None else None
+        return display() if callable(display) else value
 
-    def value(self, value, table=None, **kwargs):
-        return value if getattr(table, "unmasked", False) else mask(value, self.kind)
+    def value(self, value, record=None, bound_column=None, table=None, **kwargs):
+        return self.render(value, record=record, bound_column=bound_column, table=table)
 
 
 class RegionColumn(tables.Column):

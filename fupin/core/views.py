@@ -279,8 +279,13 @@ class ViewSet:
         def make(base, **extra):
             return type(f"{cls.__name__}{base.__name__}", (base,), {**common, **extra}).as_view()
 
+        filterset = cls.filterset
+        if filterset is None:
+            from django_filters.filterset import filterset_factory
+
+            filterset = filterset_factory(cls.model, fields=[])
         patterns = [
-            path(prefix, make(cls.list_view, table_class=cls.table, filterset_class=cls.filterset),
+            path(prefix, make(cls.list_view, table_class=cls.table, filterset_class=filterset),
                  name=f"{name}_list"),
             path(f"{pk}/", make(cls.detail_view, detail_fields=cls.detail_fields), name=name),
         ]

@@ -31,7 +31,15 @@ MENU = [
         Item(_("Region changes"), "regions:regionchange_list", "regions.regionchange"),
     ]),
     # Modules of design.md that are not built yet have no URL and stay hidden.
-    Group(_("Poverty registry"), "home-heart", [Item(_("Households"), "poverty:household_list", "poverty.household")]),
+    Group(_("Poverty registry"), "home-heart", [
+        Item(_("Households"), "poverty:household_list", "poverty.household"),
+        Item(_("Persons"), "poverty:person_list", "poverty.person"),
+        Item(_("Village profiles"), "poverty:villageprofile_list", "poverty.villageprofile"),
+        Item(_("Procedures"), "poverty:procedure_list", "poverty.procedure"),
+        Item(_("Income records"), "poverty:incomerecord_list", "poverty.incomerecord"),
+        Item(_("Cross-check leads"), "poverty:crosschecklead_list", "poverty.crosschecklead"),
+        Item(_("Poverty lines"), "poverty:povertyline_list", "poverty.povertyline"),
+    ]),
     Group(_("Party building"), "flag", [Item(_("Party organizations"), "party:partyorg_list", "party.partyorg")]),
     Group(_("Assistance"), "heart-handshake", [Item(_("Work teams"), "assistance:workteam_list", "assistance.workteam")]),
     Group(_("Training"), "school", [Item(_("Courses"), "training:course_list", "training.course")]),

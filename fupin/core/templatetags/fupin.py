@@ -10,7 +10,7 @@ def bs(field):
     if isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
             widget, forms.RadioSelect):
         css = "form-select"
-    elif isinstance(widget, forms.CheckboxInput):
+    elif isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
         css = "form-check-input"
     else:
         css = "form-control"

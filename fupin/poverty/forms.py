@@ -1,0 +1,152 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.forms import ScopedModelForm
+from fupin.core.idnumber import InvalidIdNumber, cross_check, normalize, parse
+from fupin.core.policy import restrict
+from fupin.poverty import choices as c
+from fupin.poverty.models import CrosscheckLead, Household, Person, PovertyLine, VillageProfile
+from fupin.poverty.services import refresh_household_summary
+
+
+class HouseholdForm(ScopedModelForm):
+    region_level = 5
+    secondary_causes = forms.MultipleChoiceField(
+        label=_("secondary causes"), choices=c.PovertyCause.choices, required=False,
+        widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Household
+        # Status and monitored group change only through the procedures (actions.py).
+        fields = ["region_code", "number", "attribute", "standard", "identification_year",
+                  "main_cause", "secondary_causes", "housing_area", "housing_structure",
+                  "housing_year", "housing_safe", "basic_needs_food", "basic_needs_education",
+                  "basic_needs_medical", "basic_needs_housing", "basic_needs_water",
+                  "relocated", "phone", "bank_account"]
+
+    def clean_phone(self):
+        phone = "".join(self.cleaned_data.get("phone", "").split())
+        if phone and not (phone.isdigit() and 7 <= len(phone) <= 15):
+            raise forms.ValidationError(_("A phone number has 7 to 15 digits."))
+        return phone
+
+    def clean_bank_account(self):
+        account = "".join(self.cleaned_data.get("bank_account", "").split())
+        if account and not (account.isdigit() and 12 <= len(account) <= 30):
+            raise forms.ValidationError(_("A bank account number has 12 to 30 digits."))
+        return account
+
+    def clean(self):
+        cleaned = super().clean()
+        main = cleaned.get("main_cause")
+        if main and main in (cleaned.get("secondary_causes") or []):
+            self.add_error("secondary_causes",
+                           _("The main cause should not be repeated as a secondary cause."))
+        year = cleaned.get("housing_year")
+        if year and year > timezone.localdate().year:
+            self.add_error("housing_year", _("The year built cannot be in the future."))
+        return cleaned
+
+
+class PersonForm(ScopedModelForm):
+    class Meta:
+        model = Person
+        fields = ["household", "name", "id_number", "sex", "birth_date", "relation", "ethnicity",
+                  "education", "in_school", "health", "labour_capacity", "migrant_status",
+                  "on_dibao", "medical_insurance", "pension_insurance"]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["sex"].help_text = _("Taken from the ID number when left empty.")
+        self.fields["birth_date"].help_text = _("Taken from the ID number when left empty.")
+        if self.user is not None:
+            self.fields["household"].queryset = restrict(Household.objects.all(), self.user,
+                                                         "change")
+        household = self.initial.get("household") or self.data.get("household")
+        if household and not self.instance.pk:
+            self.fields["household"].initial = household
+
+    def clean_id_number(self):
+        value = normalize(self.cleaned_data.get("id_number", ""))
+        try:
+            self._id_info = parse(value, today=timezone.localdate())
+        except InvalidIdNumber as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        info = getattr(self, "_id_info", None)
+        if info is not None:
+            for message in cross_check(info, cleaned.get("sex") or None,
+                                       cleaned.get("birth_date")):
+                self.add_error(None, message)
+            cleaned["sex"] = cleaned.get("sex") or info.sex
+            cleaned["birth_date"] = cleaned.get("birth_date") or info.birth_date
+            self.instance.sex, self.instance.birth_date = cleaned["sex"], cleaned["birth_date"]
+        household = cleaned.get("household")
+        if household and cleaned.get("relation") == c.Relation.HEAD:
+            heads = Person._base_manager.filter(household=household, relation=c.Relation.HEAD)
+            if heads.exclude(pk=self.instance.pk).exists():
+                self.add_error("relation", _("This household already has a head."))
+        return cleaned
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        old_household = None
+        if person.pk:
+            old_household = Person._base_manager.filter(pk=person.pk).values_list(
+                "household_id", flat=True).first()
+        person.region_code = person.household.region_code
+        if commit:
+            person.save()
+            refresh_household_summary(person.household)
+            if old_household and old_household != person.household_id:
+                refresh_household_summary(Household._base_manager.get(pk=old_household))
+        return person
+
+
+class VillageProfileForm(ScopedModelForm):
+    region_level = 5
+
+    class Meta:
+        model = VillageProfile
+        fields = ["region_code", "rural_population", "households", "is_key_village",
+                  "is_poor_village", "poor_village_exit_year", "collective_income", "has_road",
+                  "has_electricity", "has_safe_water", "has_broadband", "has_clinic",
+                  "has_school"]
+
+
+class PovertyLineForm(forms.ModelForm):
+    class Meta:
+        model = PovertyLine
+        fields = ["year", "poverty_line", "low_income_line", "monitoring_line", "note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        line, low = cleaned.get("poverty_line"), cleaned.get("low_income_line")
+        if line is not None and line <= 0:
+            self.add_error("poverty_line", _("The poverty line must be above zero."))
+        if line is not None and low is not None and low < line:
+            self.add_error("low_income_line",
+                           _("The low-income line cannot be below the poverty line."))
+        return cleaned
+
+
+class LeadReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=[
+        (c.LeadState.CONFIRMED, c.LeadState.CONFIRMED.label),
+        (c.LeadState.DISMISSED, c.LeadState.DISMISSED.label)])
+    reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+    def __init__(self, *args, lead: CrosscheckLead | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead = lead

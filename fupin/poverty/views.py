@@ -1,0 +1,111 @@
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from fupin.core.policy import can, has_personal_data_permission, restrict
+from fupin.core.views import ObjectDetailView, ViewSet
+from fupin.poverty import filtersets as f
+from fupin.poverty import forms, tables
+from fupin.poverty.models import (
+    CrosscheckLead,
+    Household,
+    IncomeRecord,
+    Person,
+    PovertyLine,
+    Procedure,
+    ProcedureStep,
+    VillageProfile,
+)
+
+
+class HouseholdDetailView(ObjectDetailView):
+    """Members, incomes by year (chart and table), basic needs, procedures and history."""
+
+    template_name = "poverty/household_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        household, user = self.object, self.request.user
+        members = tables.PersonTable(
+            restrict(Person.objects.filter(household=household), user, "view"),
+            exclude=("household", "region_code"), orderable=False)
+        members.unmasked = has_personal_data_permission(user)
+        incomes = list(restrict(IncomeRecord.objects.filter(household=household), user, "view")
+                       .order_by("year"))
+        lines = {r.year: PovertyLine.for_year(r.year) for r in incomes}
+        line_values = {y: (line.poverty_line if line else None) for y, line in lines.items()}
+        ctx.update(
+            members=members,
+            incomes=incomes,
+            income_lines=sorted(line_values.items()),
+            income_chart_spec={
+                "kind": "line", "unit": str(_("yuan")),
+                "categories": [r.year for r in incomes],
+                "series": [
+                    {"name": str(_("net income per capita")), "type": "bar",
+                     "data": [float(r.per_capita) for r in incomes]},
+                    {"name": str(_("poverty line")), "step": "middle",
+                     "data": [float(v) if v is not None else None
+                              for v in (line_values[r.year] for r in incomes)]},
+                ],
+            },
+            basic_needs=[(household._meta.get_field(name).verbose_name, getattr(household, name))
+                         for name in Household.BASIC_NEEDS],
+            procedures=restrict(Procedure.objects.filter(household=household), user, "view")
+            .prefetch_related(Prefetch("steps", queryset=ProcedureStep.objects.select_related(
+                "taken_by").order_by("taken_on", "id"))),
+            can_add_person=can(user, Person, "add"),
+        )
+        return ctx
+
+
+class HouseholdViews(ViewSet):
+    model = Household
+    table = tables.HouseholdTable
+    filterset = f.HouseholdFilterSet
+    form = forms.HouseholdForm
+    detail_view = HouseholdDetailView
+
+
+class PersonViews(ViewSet):
+    model = Person
+    table = tables.PersonTable
+    filterset = f.PersonFilterSet
+    form = forms.PersonForm
+    queryset = staticmethod(lambda: Person.objects.select_related("household"))
+
+
+class VillageProfileViews(ViewSet):
+    model = VillageProfile
+    table = tables.VillageProfileTable
+    filterset = f.VillageProfileFilterSet
+    form = forms.VillageProfileForm
+
+
+class PovertyLineViews(ViewSet):
+    model = PovertyLine
+    table = tables.PovertyLineTable
+    form = forms.PovertyLineForm
+    filterset = None
+
+
+class IncomeRecordViews(ViewSet):
+    model = IncomeRecord
+    table = tables.IncomeRecordTable
+    queryset = staticmethod(lambda: IncomeRecord.objects.select_related("household"))
+    create_view = edit_view = delete_view = None  # incomes are recorded by actions.record_income
+
+
+class ProcedureViews(ViewSet):
+    model = Procedure
+    table = tables.ProcedureTable
+    filterset = f.ProcedureFilterSet
+    queryset = staticmethod(lambda: Procedure.objects.select_related("household"))
+    create_view = edit_view = delete_view = None  # procedures move only by actions
+
+
+class CrosscheckLeadViews(ViewSet):
+    model = CrosscheckLead
+    table = tables.CrosscheckLeadTable
+    filterset = f.CrosscheckLeadFilterSet
+    queryset = staticmethod(lambda: CrosscheckLead.objects.select_related("person"))
+    create_view = edit_view = delete_view = None  # leads come from `fupin crosscheck`
