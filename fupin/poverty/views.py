@@ -5,6 +5,7 @@ from fupin.core.policy import can, has_personal_data_permission, restrict
 from fupin.core.views import ObjectDetailView, ViewSet
 from fupin.poverty import filtersets as f
 from fupin.poverty import forms, tables
+from fupin.poverty.choices import PovertyCause
 from fupin.poverty.models import (
     CrosscheckLead,
     Household,
@@ -15,12 +16,18 @@ from fupin.poverty.models import (
     ProcedureStep,
     VillageProfile,
 )
+from fupin.regions.models import Region
 
 
 class HouseholdDetailView(ObjectDetailView):
     """Members, incomes by year (chart and table), basic needs, procedures and history."""
 
     template_name = "poverty/household_detail.html"
+    detail_fields = ["number", "head_name", "region_code", "status", "monitored_group",
+                     "attribute", "standard", "identification_year", "main_cause",
+                     "secondary_causes", "members_count", "income_per_capita", "exit_year",
+                     "housing_area", "housing_structure", "housing_year", "housing_safe",
+                     "relocated", "phone", "bank_account"]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -55,7 +62,22 @@ class HouseholdDetailView(ObjectDetailView):
                 "taken_by").order_by("taken_on", "id"))),
             can_add_person=can(user, Person, "add"),
         )
+        self._shown_fields(ctx)
         return ctx
+
+    def _shown_fields(self, ctx):
+        household = self.object
+        causes = dict(PovertyCause.choices)
+        region = Region._base_manager.filter(code=household.region_code).first()
+        shown = {
+            Household._meta.get_field("secondary_causes").verbose_name:
+                "、".join(str(causes.get(code, code)) for code in household.secondary_causes)
+                or None,
+            Household._meta.get_field("region_code").verbose_name:
+                region.path() if region else household.region_code,
+        }
+        ctx["fields"] = [(label, shown.get(label, value)) for label, value in ctx["fields"]]
+
 
 
 class HouseholdViews(ViewSet):
