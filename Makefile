@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
 export FUPIN_FAST_HASHER ?=
 
-.PHONY: install demo serve test lint test-db test-browser test-postgres browser-deps vendor messages clean
+.PHONY: fonts install demo serve test lint test-db test-browser test-postgres browser-deps vendor messages clean
 
 install: $(STAMP)
 
@@ -16,8 +16,15 @@ $(STAMP): pyproject.toml
 	  echo "python3 -m venv is missing; installing Debian's python3-venv"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	@$(MAKE) --no-print-directory fonts
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
+
+# Chinese glyphs for PDF notices (and screenshots): Debian's fonts-noto-cjk.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "noto.*cjk" || { \
+	  echo "installing Debian's fonts-noto-cjk (Chinese glyphs for PDF notices)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig; }
 
 demo: install
 	$(BIN)/fupin demo $(DEMO_ARGS)

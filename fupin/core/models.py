@@ -45,6 +45,12 @@ class ScopedModel(models.Model):
     class Meta:
         abstract = True
 
+    def get_absolute_url(self) -> str:
+        # Every app's URL namespace is its label, and a model's detail page its model name.
+        from django.urls import reverse
+
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}", kwargs={"pk": self.pk})
+
 
 class ChainHead(models.Model):
     """The newest hash of the change log (变更记录链头); locked while a record is appended."""

@@ -323,3 +323,54 @@ class ChangeRecordDetailView(ObjectDetailView):
         ctx["diff"] = display_diff(_model_of(record.model), before, after)
         ctx["extra"] = record.extra
         return ctx
+
+
+class ObjectActionView(AccessMixin, generic.FormView):
+    """A form that runs one action (actions.py) on one object: GET shows it, POST runs it.
+
+    Declare model, action (what the role must hold on the object), form_class, `perform(obj,
+    form)` and `success_message`. A refusal from the action (a ValidationError, e.g. a step out of
+    order) is shown to the user as a message; nothing is half-written because actions are atomic.
+    """
+
+    template_name = "core/object_action.html"
+    title = ""
+
+    # The object is fetched after AccessMixin.dispatch: a role without the permission gets 403,
+    # a user whose scope does not hold the object gets 404.
+    def get(self, request, *args, **kwargs):
+        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["obj"] = self.object
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(object=self.object, title=self.title)
+        return ctx
+
+    def perform(self, obj, form):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        from django.core.exceptions import ValidationError
+
+        try:
+            self.perform(self.object, form)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(self.request, message)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()

@@ -6,3 +6,10 @@ class PovertyConfig(AppConfig):
     name = "fupin.poverty"
     label = "poverty"
     verbose_name = _("Poverty registry")
+
+    def ready(self) -> None:
+        # Declares the procedures' configurable rules (params) and registers the region panel.
+        from fupin.poverty import workflows
+        from fupin.regions import panels
+
+        panels.register(workflows.region_panel)

@@ -141,12 +141,68 @@ class PovertyLineForm(forms.ModelForm):
 
 
 class LeadReviewForm(forms.Form):
+    """Confirm or dismiss a cross-check lead."""
+
     decision = forms.ChoiceField(label=_("decision"), choices=[
         (c.LeadState.CONFIRMED, c.LeadState.CONFIRMED.label),
         (c.LeadState.DISMISSED, c.LeadState.DISMISSED.label)])
     reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea(
         attrs={"rows": 3}))
 
-    def __init__(self, *args, lead: CrosscheckLead | None = None, **kwargs):
+    def __init__(self, *args, obj: CrosscheckLead | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.lead = lead
+        self.obj, self.user = obj, user
+
+
+class ActionForm(forms.Form):
+    """Base of the forms that run an action on `obj` for `user`."""
+
+    def __init__(self, *args, obj=None, user=None, **kwargs):
+        self.obj, self.user = obj, user
+        super().__init__(*args, **kwargs)
+
+
+class StartProcedureForm(ActionForm):
+    kind = forms.ChoiceField(label=_("procedure"), choices=c.ProcedureKind.choices)
+    on = forms.DateField(label=_("date"), initial=timezone.localdate,
+                         widget=forms.DateInput(attrs={"type": "date"}))
+    lead_source = forms.ChoiceField(label=_("lead source"), required=False,
+                                    choices=[("", "—"), *c.LeadSource.choices],
+                                    help_text=_("For monitoring: where the lead came from."))
+    monitored_group = forms.ChoiceField(label=_("monitored group"), required=False,
+                                        choices=[("", "—"), *c.MonitoredGroup.choices])
+    note = forms.CharField(label=_("note"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TakeStepForm(ActionForm):
+    on = forms.DateField(label=_("date"), initial=timezone.localdate,
+                         widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("note"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    signed = forms.BooleanField(label=_("the household has signed"), required=False)
+    consent = forms.BooleanField(label=_("the household gave written consent to data checks"),
+                                 required=False)
+
+    def __init__(self, *args, step=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        requires = set(getattr(step, "requires", ()))
+        for name in ("signed", "consent"):
+            if name not in requires:
+                del self.fields[name]
+
+
+class RejectForm(ActionForm):
+    reason = forms.CharField(label=_("reason"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IncomeForm(ActionForm):
+    year = forms.IntegerField(label=_("year"), min_value=1949, max_value=2100)
+    wages = forms.DecimalField(label=_("wage income"), min_value=0, initial=0)
+    business = forms.DecimalField(label=_("household business income"), initial=0)
+    transfers = forms.DecimalField(label=_("transfer income"), min_value=0, initial=0)
+    property_income = forms.DecimalField(label=_("property income"), min_value=0, initial=0)
+    production_costs = forms.DecimalField(label=_("production costs"), min_value=0, initial=0)
+    members = forms.IntegerField(label=_("members counted"), min_value=1, required=False,
+                                 help_text=_("The household's members when left empty."))

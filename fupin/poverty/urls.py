@@ -1,4 +1,6 @@
-from fupin.poverty import views
+from django.urls import path
+
+from fupin.poverty import notices, views
 
 app_name = "poverty"
 
@@ -10,4 +12,11 @@ urlpatterns = [
     *views.IncomeRecordViews.urls(app_name, prefix="incomes/"),
     *views.ProcedureViews.urls(app_name, prefix="procedures/"),
     *views.CrosscheckLeadViews.urls(app_name, prefix="leads/"),
+    *notices.urlpatterns,
+    path("households/<int:pk>/start/", views.StartProcedureView.as_view(), name="procedure_start"),
+    path("households/<int:pk>/income/", views.RecordIncomeView.as_view(), name="income_record"),
+    path("procedures/<int:pk>/step/", views.TakeStepView.as_view(), name="procedure_step"),
+    path("procedures/<int:pk>/reject/", views.RejectProcedureView.as_view(),
+         name="procedure_reject"),
+    path("leads/<int:pk>/review/", views.ReviewLeadView.as_view(), name="lead_review"),
 ]

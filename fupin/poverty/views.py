@@ -1,10 +1,11 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.core.policy import can, has_personal_data_permission, restrict
-from fupin.core.views import ObjectDetailView, ViewSet
+from fupin.core.views import ObjectActionView, ObjectDetailView, ViewSet
+from fupin.poverty import actions, forms, tables, workflows
 from fupin.poverty import filtersets as f
-from fupin.poverty import forms, tables
 from fupin.poverty.choices import PovertyCause
 from fupin.poverty.models import (
     CrosscheckLead,
@@ -62,6 +63,9 @@ class HouseholdDetailView(ObjectDetailView):
                 "taken_by").order_by("taken_on", "id"))),
             can_add_person=can(user, Person, "add"),
         )
+        for procedure in ctx["procedures"]:
+            for step in procedure.steps.all():
+                step.label = workflows.step_label(procedure.kind, step.step)
         self._shown_fields(ctx)
         return ctx
 
@@ -117,17 +121,126 @@ class IncomeRecordViews(ViewSet):
     create_view = edit_view = delete_view = None  # incomes are recorded by actions.record_income
 
 
-class ProcedureViews(ViewSet):
-    model = Procedure
-    table = tables.ProcedureTable
-    filterset = f.ProcedureFilterSet
-    queryset = staticmethod(lambda: Procedure.objects.select_related("household"))
-    create_view = edit_view = delete_view = None  # procedures move only by actions
-
-
 class CrosscheckLeadViews(ViewSet):
     model = CrosscheckLead
     table = tables.CrosscheckLeadTable
     filterset = f.CrosscheckLeadFilterSet
     queryset = staticmethod(lambda: CrosscheckLead.objects.select_related("person"))
     create_view = edit_view = delete_view = None  # leads come from `fupin crosscheck`
+
+
+class ProcedureDetailView(ObjectDetailView):
+    """The procedure's timeline, its criteria, and the form for the next step."""
+
+    template_name = "poverty/procedure_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        procedure, user = self.object, self.request.user
+        flow = workflows.workflow(procedure.kind)
+        taken = {s.step: s for s in procedure.steps.select_related("taken_by")}
+        nxt = workflows.next_step(procedure) if procedure.state == "open" else None
+        ctx.update(
+            household=procedure.household,
+            timeline=[{"step": s, "taken": taken.get(s.code)} for s in flow.steps],
+            rejected=taken.get(workflows.REJECTED_STEP),
+            next_step=nxt,
+            refusal=actions.refusal_for(user, procedure.kind, nxt) if nxt else None,
+            step_form=forms.TakeStepForm(obj=procedure, user=user, step=nxt) if nxt else None,
+            criteria=workflows.procedure_criteria(procedure),
+            notice_steps=[s for s in flow.notice_steps() if s.code in taken or s == nxt],
+        )
+        return ctx
+
+
+class ProcedureViews(ViewSet):
+    model = Procedure
+    table = tables.ProcedureTable
+    filterset = f.ProcedureFilterSet
+    detail_view = ProcedureDetailView
+    queryset = staticmethod(lambda: Procedure.objects.select_related("household"))
+    create_view = edit_view = delete_view = None  # procedures move only by actions
+
+
+class StartProcedureView(ObjectActionView):
+    model = Household
+    action = "change"
+    form_class = forms.StartProcedureForm
+    title = _lazy("Start a procedure")
+    success_message = _lazy("The procedure was started.")
+
+    def perform(self, household, form):
+        d = form.cleaned_data
+        self.procedure = actions.start_procedure(
+            household, d["kind"], user=self.request.user, on=d["on"],
+            lead_source=d["lead_source"] or None, monitored_group=d["monitored_group"] or None,
+            note=d["note"])
+
+    def get_success_url(self):
+        return self.procedure.get_absolute_url()
+
+
+class TakeStepView(ObjectActionView):
+    model = Procedure
+    action = "change"
+    form_class = forms.TakeStepForm
+    success_message = _lazy("The step was recorded.")
+
+    @property
+    def title(self):
+        step = workflows.next_step(self.object)
+        return step.label if step else _("Take the next step")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "step": workflows.next_step(self.object)}
+
+    def perform(self, procedure, form):
+        step = workflows.next_step(procedure)
+        if step is None:
+            from fupin.poverty.actions import ActionRefused
+
+            raise ActionRefused(_("This procedure has no step left to take."))
+        d = form.cleaned_data
+        data = {key: True for key in ("signed", "consent") if d.get(key)}
+        actions.take_step(procedure, step.code, user=self.request.user, on=d["on"],
+                          note=d["note"], data=data)
+
+
+class RejectProcedureView(ObjectActionView):
+    model = Procedure
+    action = "change"
+    form_class = forms.RejectForm
+    title = _lazy("Reject")
+    success_message = _lazy("The procedure was closed as rejected.")
+
+    def perform(self, procedure, form):
+        actions.reject_procedure(procedure, user=self.request.user,
+                                 reason=form.cleaned_data["reason"])
+
+
+class RecordIncomeView(ObjectActionView):
+    model = Household
+    action = "change"
+    form_class = forms.IncomeForm
+    title = _lazy("Record income")
+    success_message = _lazy("The income was recorded.")
+
+    def perform(self, household, form):
+        d = form.cleaned_data
+        actions.record_income(household, d["year"], user=self.request.user, wages=d["wages"],
+                              business=d["business"], transfers=d["transfers"],
+                              property_income=d["property_income"],
+                              production_costs=d["production_costs"], members=d["members"])
+
+
+class ReviewLeadView(ObjectActionView):
+    model = CrosscheckLead
+    action = "change"
+    form_class = forms.LeadReviewForm
+    title = _lazy("Review the lead")
+    success_message = _lazy("The review was recorded.")
+
+    def perform(self, lead, form):
+        actions.review_lead(lead, user=self.request.user,
+                            confirmed=form.cleaned_data["decision"] == "confirmed",
+                            reason=form.cleaned_data["reason"])

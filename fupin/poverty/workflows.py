@@ -192,6 +192,22 @@ def unmet(criteria: Iterable[Criterion]) -> list[Criterion]:
     return [c for c in criteria if not c.met]
 
 
+def procedure_criteria(procedure, today: datetime.date | None = None
+                       ) -> tuple[int, list[Criterion]] | None:
+    """(year, criteria) to show on an exit or risk-removal procedure's page: the year its
+    verification assessed, else the current one. None for kinds without criteria."""
+    flow = WORKFLOWS.get(procedure.kind)
+    if flow is None or flow.criteria is None:
+        return None
+    year = None
+    for data in procedure.steps.order_by("id").values_list("data", flat=True):
+        if isinstance(data, dict) and data.get("year"):
+            year = int(data["year"])
+            break
+    year = year or (today or timezone.localdate()).year
+    return year, flow.criteria(procedure.household, year)
+
+
 # --- the four procedures -----------------------------------------------------------------------
 _V, _T, _C = Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY
 
@@ -234,7 +250,8 @@ EXIT = Workflow(
         # 村内公示
         Step("village_notice", _("public notice in the village"), VILLAGE_ROLES, _V,
              notice=PUBLICITY, decision=_("proposed to exit from poverty")),
-        # 公告退出 (乡镇或县审定后公告; the announcing level is our choice, see the report)
+        # 公告退出. The texts do not say who announces; the township or the county does here,
+        # so that an exit is never decided by the village that proposed it.
         Step("announcement", _("exit announced"), TOWNSHIP_ROLES | COUNTY_ROLES, _T,
              wait_after="village_notice", wait_param=NOTICE_DAYS, notice=ANNOUNCEMENT,
              checks_criteria=True, decision=_("exited from poverty")),
@@ -331,3 +348,22 @@ def overdue_in_region(user, region_code: str, today: datetime.date | None = None
     """For a region page: the overdue procedures under `region_code` that `user` may see."""
     rows = restrict(Procedure.objects.filter(within(region_code)), user, "view")
     return overdue_procedures(rows.select_related("household"), today or timezone.localdate())
+
+
+OVERDUE_PANEL_ROWS = 50
+
+
+def region_panel(region_code: str, user, today: datetime.date | None = None) -> dict | None:
+    """Context for the region page's overdue panel (template "poverty/notice_overdue.html"),
+    or None when nothing under the region is overdue."""
+    today = today or timezone.localdate()
+    rows = overdue_in_region(user, region_code, today)
+    count = rows.count()
+    if not count:
+        return None
+    shown = list(rows[:OVERDUE_PANEL_ROWS])
+    for procedure in shown:
+        procedure.current_step_label = step_label(procedure.kind, procedure.current_step)
+        procedure.days_late = (today - procedure.deadline).days
+    return {"template": "poverty/notice_overdue.html", "overdue_count": count,
+            "overdue_procedures": shown, "today": today}

@@ -5,7 +5,7 @@ from django.views import generic
 
 from fupin.core.policy import restrict, scope_code
 from fupin.core.views import AccessMixin, ViewSet
-from fupin.regions import scope, services
+from fupin.regions import panels, scope, services
 from fupin.regions.filtersets import RegionChangeFilterSet
 from fupin.regions.models import Level, Region, RegionChange
 from fupin.regions.tables import RegionChangeTable
@@ -58,6 +58,7 @@ class RegionDetailView(AccessMixin, generic.DetailView):
         ctx["levels"] = [(lvl, Level(lvl).label) for lvl in range(region.level + 1, 6)]
         ctx["child_levels"] = [(lvl, Level(lvl).label) for lvl in range(region.level + 2, 6)]
         ctx["path"] = region.path()
+        ctx["panels"] = panels.for_region(region.code, self.request.user)
         return ctx
 
 

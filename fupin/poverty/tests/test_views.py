@@ -162,3 +162,61 @@ def test_household_list_filters_by_region_at_any_level(regions):
     for region, n in (("520102000000", 2), ("520102001000", 1), (VILLAGE_A, 1), ("bad", 0)):
         response = client.get("/poverty/households/", {"region": region})
         assert len(response.context["table"].data) == n, region
+
+
+def test_identification_through_the_web_with_refusals_shown(regions):
+    from django.utils import translation
+
+    from fupin.core.testing import TOWNSHIP_A
+
+    household = make_household(VILLAGE_A)
+    village = client_for(make_user(Role.VILLAGE, VILLAGE_A))
+    township = client_for(make_user(Role.TOWNSHIP, TOWNSHIP_A))
+    today = datetime.date.today()
+    start = today - datetime.timedelta(days=3)
+    response = village.post(f"/poverty/households/{household.pk}/start/",
+                            {"kind": "identification", "on": start.isoformat()})
+    assert response.status_code == 302
+    procedure = Procedure.objects.get(household=household)
+    for _step in ("village_appraisal", "first_notice"):
+        assert village.post(f"/poverty/procedures/{procedure.pk}/step/",
+                            {"on": start.isoformat()}).status_code == 302
+    page = township.get(f"/poverty/procedures/{procedure.pk}/")
+    assert page.context["next_step"].code == "township_check"
+    assert page.context["refusal"] is None and page.context["step_form"] is not None
+    with translation.override("en"):
+        # the notice has been up three days of seven: refused, with the reason, nothing stored
+        response = township.post(f"/poverty/procedures/{procedure.pk}/step/",
+                                 {"on": today.isoformat()})
+    assert response.status_code == 200
+    assert any("7" in str(m) for m in response.context["messages"])
+    procedure.refresh_from_db()
+    assert procedure.current_step == "first_notice"
+    # the village secretary may not take the township's step: the page says why
+    page = village.get(f"/poverty/procedures/{procedure.pk}/")
+    assert page.context["refusal"]
+    notice = village.get(f"/poverty/procedures/{procedure.pk}/notice/", {"step": "first_notice"})
+    assert notice.status_code == 200
+    assert household.members.first().id_number.encode() not in notice.content
+
+
+def test_income_and_lead_review_through_the_web(regions):
+    from fupin.core.testing import sample_for
+
+    household = make_household(VILLAGE_A, members=2)
+    client = client_for(make_user(Role.POVERTY_OFFICE))
+    response = client.post(f"/poverty/households/{household.pk}/income/", {
+        "year": 2011, "wages": "5000", "business": "0", "transfers": "600",
+        "property_income": "0", "production_costs": "400"})
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert str(household.income_per_capita) == "2600.00"
+    lead = sample_for("poverty.crosschecklead", VILLAGE_A)
+    response = client.post(f"/poverty/leads/{lead.pk}/review/", {"decision": "dismissed",
+                                                                  "reason": ""})
+    assert response.status_code == 200 and response.context["form"].errors
+    response = client.post(f"/poverty/leads/{lead.pk}/review/", {
+        "decision": "dismissed", "reason": "车辆已于 2015 年过户"})
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.state == "dismissed" and lead.reviewed_by is not None
