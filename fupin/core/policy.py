@@ -118,7 +118,12 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     if not code and not getattr(user, "is_superuser", False):
         return queryset.none()
     region_field = getattr(model, "region_field", "region_code")
-    if region_field is not None:
+    scope_q = getattr(model, "scope_q", None)
+    if scope_q is not None and code:
+        # A record that belongs to several regions (a joint party org, a transfer between two
+        # orgs) says itself which rows a scope holds; still a range condition on indexed codes.
+        queryset = queryset.filter(pk__in=model._base_manager.filter(scope_q(code)).values("pk"))
+    elif region_field is not None:
         queryset = queryset.filter(within(code, region_field))
     elif action != "view" and code and level_of(code) != 1:
         # Province-wide data (parameters, poverty lines): everyone reads it, only
