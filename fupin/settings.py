@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "fupin.regions",
     "fupin.accounts",
     "fupin.poverty",
+    "fupin.party",
     "fupin.ingest",
     "fupin.web",
 ]

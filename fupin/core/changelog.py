@@ -26,7 +26,8 @@ EXCLUDED_FIELDS = {"password", "key_hash", "updated_at", "created_at", "updated_
                    "last_login"}
 # Models outside ScopedModel whose writes are logged too.
 EXTRA_LOGGED: set[str] = {"accounts.user", "accounts.apitoken", "regions.region",
-                          "regions.regionchange", "core.parameter", "poverty.povertyline"}
+                          "regions.regionchange", "core.parameter", "poverty.povertyline",
+                          "party.coveredregion"}
 
 
 class ScopeViolation(PermissionDenied):

@@ -61,6 +61,16 @@ RULES: dict[str, dict[str, str]] = {
         Role.VIEWER: "v"}
        for label in ("poverty.household", "poverty.person", "poverty.incomerecord",
                      "poverty.procedure", "poverty.procedurestep")},
+    # Party building: the organization departments own it; townships and villages keep it.
+    **{label: {
+        Role.ADMIN: "vacd", Role.ORG_DEPT: "vacd", Role.TOWNSHIP: "vacd", Role.VILLAGE: "vac",
+        Role.POVERTY_OFFICE: "v", Role.WORK_TEAM: "v", Role.INSPECTOR: "v", Role.VIEWER: "v"}
+       for label in ("party.partyorg", "party.partymember", "party.memberpost",
+                     "party.responsibilityzone", "party.commitment", "party.transfer",
+                     "party.servicestation", "party.stationservice", "party.mobilemembership",
+                     "party.carevisit", "party.orgmeeting", "party.committee", "party.cadre",
+                     "party.cadreposition", "party.cadrecareer", "party.cadrewelfare",
+                     "party.election", "party.candidate")},
     "poverty.crosschecklead": {
         Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac", Role.TOWNSHIP: "vc", Role.INSPECTOR: "v"},
     "core.changerecord": {
