@@ -10,6 +10,7 @@ urlpatterns = [
     path("regions/", include("fupin.regions.urls")),
     path("audit/", include("fupin.core.urls")),
     path("poverty/", include("fupin.poverty.urls")),
+    path("party/", include("fupin.party.urls")),
     path("ingest/", include("fupin.ingest.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -39,3 +39,24 @@ class RegionCodeFilter(django_filters.CharFilter):
         if not is_valid_code(value):
             return qs.none()
         return qs.filter(within(value, self.field_name))
+
+
+def make_filterset(model, fields: list[str], search: tuple[str, ...] = ()):
+    """A filterset for `model`: a `region` filter (any level) when it has a region, `q` over
+    `search` fields, and exact filters for `fields`."""
+    from django.db.models import Q
+
+    attrs = {}
+    if any(f.name == "region_code" for f in model._meta.get_fields()):
+        attrs["region"] = RegionCodeFilter(field_name="region_code")
+    if search:
+        def filter_q(self, queryset, name, value):
+            q = Q()
+            for field in search:
+                q |= Q(**{f"{field}__contains": value.strip()})
+            return queryset.filter(q)
+
+        attrs["q"] = django_filters.CharFilter(method="filter_q", label=_("search"))
+        attrs["filter_q"] = filter_q
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}FilterSet", (django_filters.FilterSet,), {**attrs, "Meta": meta})

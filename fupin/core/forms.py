@@ -12,6 +12,7 @@ from fupin.regions.scope import is_valid_code, is_within
 class ScopedModelForm(forms.ModelForm):
     region_field_name = "region_code"
     region_level: int | None = None  # e.g. 5: the record belongs to a village
+    region_from: str | None = None  # e.g. "member": the record takes its member's region
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
@@ -19,6 +20,14 @@ class ScopedModelForm(forms.ModelForm):
         field = self.fields.get(self.region_field_name)
         if field is not None and not self.instance.pk and user is not None:
             field.initial = scope_code(user)
+        if user is not None:
+            # A choice of a related record offers only the records the user may see.
+            from fupin.core.policy import restrict
+
+            for other in self.fields.values():
+                queryset = getattr(other, "queryset", None)
+                if queryset is not None and hasattr(queryset, "restrict"):
+                    other.queryset = restrict(queryset, user, "view")
 
     def clean(self):
         cleaned = super().clean()
@@ -37,3 +46,29 @@ class ScopedModelForm(forms.ModelForm):
                                % {"name": region.name, "level": region.get_level_display(),
                                   "wanted": Level(self.region_level).label})
         return cleaned
+
+    def save(self, commit=True):
+        instance = super().save(commit=False)
+        if self.region_from:
+            instance.region_code = getattr(instance, self.region_from).region_code
+        if commit:
+            instance.save()
+            self.save_m2m()
+        return instance
+
+
+def make_form(model, fields: list[str], *, region_level: int | None = None,
+              region_from: str | None = None, widgets: dict | None = None):
+    """A ScopedModelForm for `model` from a declaration; date fields get a date picker."""
+    from django.db import models as m
+
+    widgets = dict(widgets or {})
+    for name in fields:
+        field = model._meta.get_field(name)
+        if isinstance(field, m.DateField) and not isinstance(field, m.DateTimeField):
+            widgets.setdefault(name, forms.DateInput(attrs={"type": "date"}))
+        if isinstance(field, m.TextField):
+            widgets.setdefault(name, forms.Textarea(attrs={"rows": 3}))
+    meta = type("Meta", (), {"model": model, "fields": fields, "widgets": widgets})
+    return type(f"{model.__name__}Form", (ScopedModelForm,),
+                {"Meta": meta, "region_level": region_level, "region_from": region_from})

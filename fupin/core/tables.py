@@ -75,3 +75,23 @@ class ChangeRecordTable(BaseTable):
         fields = ("id", "time", "actor", "action", "model", "object_id", "object_repr",
                   "region_code", "request_id")
         order_by = ("-id",)
+
+
+def make_table(model, fields: tuple[str, ...], link: str | None = None, region: bool = True,
+               personal: dict[str, str] | None = None):
+    """A table class for `model` from a declaration: `link` is the column linked to the detail
+    page; `region_code` shows the region's name; personal fields mask themselves."""
+    attrs = {}
+    namespace = model._meta.app_label
+    if link:
+        attrs[link] = tables.Column(linkify=(f"{namespace}:{model._meta.model_name}",
+                                             {"pk": tables.A("pk")}))
+    if region and "region_code" in fields:
+        attrs["region_code"] = RegionColumn(verbose_name=model._meta.get_field(
+            "region_code").verbose_name)
+    for name, kind in (personal or getattr(model, "personal_fields", {})).items():
+        if name in fields:
+            attrs[name] = PersonalColumn(kind=kind, verbose_name=model._meta.get_field(
+                name).verbose_name)
+    meta = type("Meta", (BaseTable.Meta,), {"model": model, "fields": fields})
+    return type(f"{model.__name__}Table", (BaseTable,), {**attrs, "Meta": meta})

@@ -140,7 +140,23 @@ def _token(region_code, user):
 
 
 def sample_for(label: str, region_code: str, user=None):
+    if label not in SAMPLES:
+        _discover_samples()
     return SAMPLES[label](region_code, user)
+
+
+def _discover_samples() -> None:
+    """Apps keep their sample makers in `<app>/testing.py`."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        name = f"{config.name}.testing"
+        if config.name.startswith("fupin.") and config.name != "fupin.core" \
+                and importlib.util.find_spec(name):
+            importlib.import_module(name)
 
 
 def table_rows(response) -> list:

@@ -1,0 +1,112 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.forms import ScopedModelForm, make_form
+from fupin.core.idnumber import InvalidIdNumber, cross_check, normalize, parse
+from fupin.party import models as m
+
+
+class IdentityMixin:
+    """ID number checked as in the poverty registry; sex and birth date derived from it."""
+
+    def clean_id_number(self):
+        value = normalize(self.cleaned_data.get("id_number", ""))
+        try:
+            self._id_info = parse(value, today=timezone.localdate())
+        except InvalidIdNumber as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        info = getattr(self, "_id_info", None)
+        if info is not None:
+            for message in cross_check(info, cleaned.get("sex") or None,
+                                       cleaned.get("birth_date")):
+                self.add_error(None, message)
+            cleaned["sex"] = cleaned.get("sex") or info.sex
+            cleaned["birth_date"] = cleaned.get("birth_date") or info.birth_date
+            self.instance.sex, self.instance.birth_date = cleaned["sex"], cleaned["birth_date"]
+        return cleaned
+
+    def relax_derived(self):
+        for name in ("sex", "birth_date"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Taken from the ID number when left empty.")
+
+
+class PartyOrgForm(ScopedModelForm):
+    class Meta:
+        model = m.PartyOrg
+        fields = ["name", "kind", "basis", "region_code", "parent", "founded_on", "dissolved_on"]
+        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}),
+                   "dissolved_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        parent = cleaned.get("parent")
+        node = parent
+        while node is not None and self.instance.pk:
+            if node.pk == self.instance.pk:
+                self.add_error("parent", _("An organization cannot sit under itself."))
+                break
+            node = node.parent
+        return cleaned
+
+
+class PartyMemberForm(IdentityMixin, ScopedModelForm):
+    """Identity and contact; the stage moves only through actions (advance_stage), and the
+    organization only through a transfer."""
+
+    region_from = "org"
+
+    class Meta:
+        model = m.PartyMember
+        fields = ["org", "name", "id_number", "sex", "birth_date", "ethnicity", "education",
+                  "phone", "occupation", "is_farmer", "is_demo_household"]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.relax_derived()
+        if self.instance.pk:
+            self.fields["org"].disabled = True
+            self.fields["org"].help_text = _("Members move between organizations by transfer.")
+
+
+class CadreForm(IdentityMixin, ScopedModelForm):
+    region_level = 5
+
+    class Meta:
+        model = m.Cadre
+        fields = ["name", "region_code", "id_number", "sex", "birth_date", "education",
+                  "is_college_graduate", "member", "phone"]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.relax_derived()
+
+
+MemberPostForm = make_form(m.MemberPost, ["member", "post", "duties", "starts_on", "ends_on"],
+                           region_from="member")
+ResponsibilityZoneForm = make_form(m.ResponsibilityZone, ["member", "description"],
+                                   region_from="member")
+CommitmentForm = make_form(m.Commitment, ["member", "year", "text", "status", "evidence"],
+                           region_from="member")
+ServiceStationForm = make_form(m.ServiceStation, ["name", "host_unit", "location",
+                                                  "region_code"])
+StationServiceForm = make_form(m.StationService, ["station", "member", "date", "service"],
+                               region_from="station")
+CareVisitForm = make_form(m.CareVisit, ["member", "date", "reason", "help_given", "amount"],
+                          region_from="member")
+OrgMeetingForm = make_form(m.OrgMeeting, ["org", "kind", "date", "attendance", "expected",
+                                          "topics", "resolutions"], region_from="org")
+CommitteeForm = make_form(m.Committee, ["kind", "region_code", "org", "term_starts_on",
+                                        "term_ends_on"], region_level=5)
+CadreCareerForm = make_form(m.CadreCareer, ["cadre", "move", "date", "new_post"],
+                            region_from="cadre")
+CadreWelfareForm = make_form(m.CadreWelfare, ["cadre", "year", "pay", "pension_insurance",
+                                              "medical_insurance", "severance"],
+                             region_from="cadre")

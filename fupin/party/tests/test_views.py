@@ -1,0 +1,118 @@
+import datetime
+
+import pytest
+
+from fupin.core.idnumber import make as make_id
+from fupin.core.policy import Role
+from fupin.core.testing import (
+    VILLAGE_A,
+    VILLAGE_B,
+    ModelViewTests,
+    ReadOnlyModelViewTests,
+    client_for,
+    make_user,
+)
+from fupin.party import models as m
+from fupin.party.testing import make_cadre, make_member, make_org
+
+
+class TestPartyOrgViews(ModelViewTests):
+    model = m.PartyOrg
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.POVERTY_OFFICE
+    create_data = {"name": "和平村党支部", "kind": "branch", "basis": "place",
+                   "region_code": VILLAGE_A}
+    edit_data = {"name": "和平村党总支", "kind": "general_branch"}
+
+
+class TestPartyMemberViews(ModelViewTests):
+    model = m.PartyMember
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.INSPECTOR
+    create_data = {"name": "李党员", "ethnicity": "01", "phone": "13600002222"}
+    edit_data = {"occupation": "种植户"}
+
+    def extra_create_data(self):
+        return {"org": make_org(VILLAGE_A).pk,
+                "id_number": make_id("520102", datetime.date(1980, 2, 3), 21, "M")}
+
+    def outside_create_data(self):
+        return {"org": make_org(VILLAGE_B).pk}
+
+
+class TestOrgMeetingViews(ModelViewTests):
+    model = m.OrgMeeting
+    namespace = "party"
+    owner_role = Role.TOWNSHIP
+    colleague_role = Role.WORK_TEAM
+    create_data = {"kind": "committee", "date": "2025-06-01", "attendance": 5, "expected": 5,
+                   "topics": "研究产业发展"}
+    edit_data = {"attendance": 4}
+
+    def extra_create_data(self):
+        return {"org": make_org(VILLAGE_A).pk}
+
+    def outside_create_data(self):
+        return {"org": make_org(VILLAGE_B).pk}
+
+
+class TestCadreViews(ModelViewTests):
+    model = m.Cadre
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.VIEWER
+    create_data = {"name": "张主任", "region_code": VILLAGE_A, "education": "college",
+                   "is_college_graduate": "on"}
+    edit_data = {"phone": "13500003333"}
+
+    def extra_create_data(self):
+        return {"id_number": make_id("520102", datetime.date(1990, 5, 6), 33, "F")}
+
+
+class TestTransferViews(ReadOnlyModelViewTests):
+    model = m.Transfer
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.VIEWER
+
+
+class TestElectionViews(ReadOnlyModelViewTests):
+    model = m.Election
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.VIEWER
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_joint_org_is_visible_in_every_covered_scope(regions):
+    org = make_org("520102001000", name="联建党委", basis="joint_villages", kind="committee")
+    m.CoveredRegion.objects.create(org=org, region_code="520102001001")
+    m.CoveredRegion.objects.create(org=org, region_code="520302001001")
+    for code, seen in (("520302001001", True), ("520102002001", False), ("520102001001", True)):
+        user = make_user(Role.VILLAGE, code)
+        assert m.PartyOrg.objects.restrict(user, "view").filter(pk=org.pk).exists() is seen
+        status = client_for(user).get(f"/party/orgs/{org.pk}/").status_code
+        assert status == (200 if seen else 404)
+
+
+def test_member_org_cannot_be_changed_by_editing(regions):
+    member = make_member(VILLAGE_A)
+    other = make_org(VILLAGE_A)
+    client = client_for(make_user(Role.ORG_DEPT))
+    client.post(f"/party/members/{member.pk}/edit/", {
+        "org": other.pk, "name": member.name, "id_number": member.id_number,
+        "ethnicity": "01"})
+    member.refresh_from_db()
+    assert member.org_id != other.pk  # moving needs a transfer
+
+
+def test_cadre_id_number_is_masked_for_viewers(regions):
+    cadre = make_cadre(VILLAGE_A)
+    page = client_for(make_user(Role.VIEWER)).get(f"/party/cadres/{cadre.pk}/").content
+    assert cadre.id_number.encode() not in page
+    page = client_for(make_user(Role.ORG_DEPT)).get(f"/party/cadres/{cadre.pk}/").content
+    assert cadre.id_number.encode() in page
