@@ -70,7 +70,7 @@ RULES: dict[str, dict[str, str]] = {
                      "party.servicestation", "party.stationservice", "party.mobilemembership",
                      "party.carevisit", "party.orgmeeting", "party.committee", "party.cadre",
                      "party.cadreposition", "party.cadrecareer", "party.cadrewelfare",
-                     "party.election", "party.candidate")},
+                     "party.election", "party.candidate", "party.coveredregion")},
     "poverty.crosschecklead": {
         Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac", Role.TOWNSHIP: "vc", Role.INSPECTOR: "v"},
     "core.changerecord": {

@@ -6,3 +6,6 @@ class PartyConfig(AppConfig):
     name = "fupin.party"
     label = "party"
     verbose_name = _("Party building")
+
+    def ready(self) -> None:
+        from fupin.party import rules  # noqa: F401  (declares the configurable rules)

@@ -182,6 +182,8 @@ class Transfer(ScopedModel):
                              default=c.TransferState.ISSUED)
     issued_on = models.DateField(_("issued on"))
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    return_reason = models.CharField(_("reason for return"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
