@@ -50,6 +50,9 @@ RULES: dict[str, dict[str, str]] = {
     "accounts.user": {Role.ADMIN: "vacd", Role.ORG_DEPT: "v", Role.POVERTY_OFFICE: "v"},
     "accounts.apitoken": {ALL: "vacd"},
     "core.parameter": {ALL: "v", Role.ADMIN: "c"},
+    # Import jobs: each user sees their own (ImportJob.policy_filter), administrators all.
+    "ingest.importjob": {Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "va", Role.TOWNSHIP: "va",
+                         Role.WORK_TEAM: "va", Role.VILLAGE: "va"},
     # Poverty registry. Helpers will see only their paired households once pairings land.
     "poverty.povertyline": {ALL: "v", Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac"},
     "poverty.villageprofile": {

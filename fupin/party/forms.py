@@ -110,3 +110,79 @@ CadreCareerForm = make_form(m.CadreCareer, ["cadre", "move", "date", "new_post"]
 CadreWelfareForm = make_form(m.CadreWelfare, ["cadre", "year", "pay", "pension_insurance",
                                               "medical_insurance", "severance"],
                              region_from="cadre")
+
+
+class ActionForm(forms.Form):
+    def __init__(self, *args, obj=None, user=None, **kwargs):
+        self.obj, self.user = obj, user
+        super().__init__(*args, **kwargs)
+
+
+def _date_field(label):
+    return forms.DateField(label=label, initial=timezone.localdate,
+                           widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AdvanceStageForm(ActionForm):
+    on = _date_field(_("date"))
+
+
+class IssueTransferForm(ActionForm):
+    to_org = forms.ModelChoiceField(label=_("receiving organization"),
+                                    queryset=m.PartyOrg.objects.filter(dissolved_on__isnull=True))
+    on = _date_field(_("issued on"))
+    note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The receiving org may lie anywhere in the province: the other side accepts it.
+        self.fields["to_org"].queryset = m.PartyOrg._base_manager.filter(
+            dissolved_on__isnull=True).exclude(pk=getattr(self.obj, "org_id", None)) \
+            .order_by("region_code", "name")
+
+
+class AcceptTransferForm(ActionForm):
+    on = _date_field(_("accepted on"))
+
+
+class ReasonForm(ActionForm):
+    reason = forms.CharField(label=_("reason"), max_length=200,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MobilityForm(ActionForm):
+    away_since = _date_field(_("away since"))
+    location = forms.CharField(label=_("where"), max_length=100)
+    reason = forms.CharField(label=_("why"), max_length=100, required=False)
+    station = forms.ModelChoiceField(label=_("service station"), required=False,
+                                     queryset=m.ServiceStation._base_manager.all())
+    contact = forms.ModelChoiceField(label=_("contact in the home branch"), required=False,
+                                     queryset=m.PartyMember._base_manager.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            self.fields["contact"].queryset = m.PartyMember._base_manager.filter(
+                org_id=self.obj.org_id).exclude(pk=self.obj.pk)
+
+
+class ContactForm(ActionForm):
+    on = _date_field(_("date"))
+
+
+class MeetingForm(ActionForm):
+    kind = forms.ChoiceField(label=_("kind"), choices=m.c.MeetingKind.choices)
+    date = _date_field(_("date"))
+    attendance = forms.IntegerField(label=_("attendance"), min_value=0)
+    expected = forms.IntegerField(label=_("members expected"), min_value=0)
+    topics = forms.CharField(label=_("topics"), max_length=500)
+    resolutions = forms.CharField(label=_("resolutions"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PeriodForm(forms.Form):
+    region = forms.CharField(label=_("region"), required=False)
+    start = forms.DateField(label=_("from"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("to"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,7 +1,59 @@
-from fupin.core.views import ViewSet
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from fupin.core.policy import restrict, scope_code
+from fupin.core.views import AccessMixin, ObjectActionView, ObjectDetailView, ViewSet
+from fupin.party import actions, forms, rules, tables
 from fupin.party import filtersets as f
-from fupin.party import forms, tables
 from fupin.party import models as m
+from fupin.regions.scope import is_valid_code, is_within, within
+
+
+class PartyOrgDetailView(ObjectDetailView):
+    template_name = "party/partyorg_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        org, user = self.object, self.request.user
+        members = tables.PartyMemberTable(
+            restrict(m.PartyMember.objects.filter(org=org), user, "view"),
+            exclude=("org", "region_code"), orderable=False)
+        start, end = default_period(timezone.localdate())
+        ctx.update(
+            members=members,
+            children=restrict(m.PartyOrg.objects.filter(parent=org), user, "view"),
+            covered=list(org.covered_regions.values_list("region_code", flat=True)),
+            meetings=restrict(m.OrgMeeting.objects.filter(org=org), user, "view")[:12],
+            shortfall=rules.meeting_shortfalls([org], start, end)[0],
+            period=(start, end),
+            can_record_meeting=restrict(m.PartyOrg.objects.filter(pk=org.pk), user,
+                                        "view").exists(),
+        )
+        return ctx
+
+
+
+
+class PartyMemberDetailView(ObjectDetailView):
+    template_name = "party/partymember_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        member = self.object
+        ctx.update(next_stage=rules.next_stage(member),
+                   transfers=m.Transfer._base_manager.filter(member=member).order_by("-id"),
+                   mobility=m.MobileMembership._base_manager.filter(member=member)
+                   .order_by("-away_since"))
+        return ctx
+
+
+
+
+class TransferDetailView(ObjectDetailView):
+    template_name = "party/transfer_detail.html"
 
 
 def viewset(model, table, filterset, form=None, read_only=False, **extra):
@@ -11,9 +63,10 @@ def viewset(model, table, filterset, form=None, read_only=False, **extra):
     return type(f"{model.__name__}Views", (ViewSet,), attrs)
 
 
-PartyOrgViews = viewset(m.PartyOrg, tables.PartyOrgTable, f.PartyOrgFilterSet, forms.PartyOrgForm)
+PartyOrgViews = viewset(m.PartyOrg, tables.PartyOrgTable, f.PartyOrgFilterSet, forms.PartyOrgForm,
+                        detail_view=PartyOrgDetailView)
 PartyMemberViews = viewset(m.PartyMember, tables.PartyMemberTable, f.PartyMemberFilterSet,
-                           forms.PartyMemberForm,
+                           forms.PartyMemberForm, detail_view=PartyMemberDetailView,
                            queryset=lambda: m.PartyMember.objects.select_related("org"))
 MemberPostViews = viewset(m.MemberPost, tables.MemberPostTable, f.MemberPostFilterSet,
                           forms.MemberPostForm)
@@ -22,7 +75,8 @@ ResponsibilityZoneViews = viewset(m.ResponsibilityZone, tables.ResponsibilityZon
 CommitmentViews = viewset(m.Commitment, tables.CommitmentTable, f.CommitmentFilterSet,
                           forms.CommitmentForm)
 # Transfers, positions, elections and candidates change only through actions.py.
-TransferViews = viewset(m.Transfer, tables.TransferTable, f.TransferFilterSet, read_only=True)
+TransferViews = viewset(m.Transfer, tables.TransferTable, f.TransferFilterSet, read_only=True,
+                        detail_view=TransferDetailView)
 ServiceStationViews = viewset(m.ServiceStation, tables.ServiceStationTable,
                               f.ServiceStationFilterSet, forms.ServiceStationForm)
 StationServiceViews = viewset(m.StationService, tables.StationServiceTable,
@@ -45,3 +99,199 @@ CadreWelfareViews = viewset(m.CadreWelfare, tables.CadreWelfareTable, f.CadreWel
 ElectionViews = viewset(m.Election, tables.ElectionTable, f.ElectionFilterSet, read_only=True)
 CandidateViews = viewset(m.Candidate, tables.CandidateTable, f.CandidateFilterSet,
                          read_only=True)
+
+
+class AdvanceStageView(ObjectActionView):
+    model = m.PartyMember
+    action = "change"
+    form_class = forms.AdvanceStageForm
+    success_message = _("The stage was recorded.")
+
+    @property
+    def title(self):
+        stage = rules.next_stage(self.object)
+        return _("Advance to: %(stage)s") % {"stage": m.c.Stage(stage).label} if stage else \
+            _("No further stage")
+
+    def perform(self, member, form):
+        stage = rules.next_stage(member)
+        if stage is None:
+            raise actions.ActionRefused(_("This member is already a full member."))
+        actions.advance_stage(member, stage, user=self.request.user, on=form.cleaned_data["on"])
+
+
+class IssueTransferView(ObjectActionView):
+    model = m.PartyMember
+    action = "change"
+    form_class = forms.IssueTransferForm
+    title = _("Issue a membership transfer")
+    success_message = _("The transfer was issued; the receiving organization accepts it.")
+
+    def perform(self, member, form):
+        d = form.cleaned_data
+        self.transfer = actions.issue_transfer(member, d["to_org"], user=self.request.user,
+                                               on=d["on"], note=d["note"])
+
+    def get_success_url(self):
+        return self.transfer.get_absolute_url()
+
+
+class AcceptTransferView(ObjectActionView):
+    model = m.Transfer
+    action = "change"
+    form_class = forms.AcceptTransferForm
+    title = _("Accept the transfer")
+    success_message = _("The transfer was accepted; the member now belongs here.")
+
+    def perform(self, transfer, form):
+        actions.accept_transfer(transfer, user=self.request.user, on=form.cleaned_data["on"])
+
+
+class ReturnTransferView(ObjectActionView):
+    model = m.Transfer
+    action = "change"
+    form_class = forms.ReasonForm
+    title = _("Return the transfer")
+    success_message = _("The transfer was returned.")
+
+    def perform(self, transfer, form):
+        actions.return_transfer(transfer, user=self.request.user,
+                                reason=form.cleaned_data["reason"])
+
+
+class RecordMobilityView(ObjectActionView):
+    model = m.PartyMember
+    action = "change"
+    form_class = forms.MobilityForm
+    title = _("Record working away")
+    success_message = _("Recorded.")
+
+    def perform(self, member, form):
+        d = form.cleaned_data
+        result = actions.record_mobility(member, user=self.request.user,
+                                         away_since=d["away_since"], location=d["location"],
+                                         reason=d["reason"], station=d["station"],
+                                         contact=d["contact"])
+        if result.transfer_suggested:
+            from django.contrib import messages
+
+            messages.warning(self.request, _("Away six months or more: transfer the membership "
+                                             "to a branch where the member lives."))
+
+
+class RecordContactView(ObjectActionView):
+    model = m.MobileMembership
+    action = "change"
+    form_class = forms.ContactForm
+    title = _("Record a contact")
+    success_message = _("Recorded.")
+
+    def perform(self, membership, form):
+        actions.record_contact(membership, user=self.request.user, on=form.cleaned_data["on"])
+
+
+class RecordReturnView(RecordContactView):
+    title = _("Record the return")
+
+    def perform(self, membership, form):
+        actions.record_return(membership, user=self.request.user, on=form.cleaned_data["on"])
+
+
+class RecordMeetingView(ObjectActionView):
+    model = m.PartyOrg
+    action = "view"  # the org must be visible; record_meeting checks the add permission
+    form_class = forms.MeetingForm
+    title = _("Record a meeting")
+    success_message = _("The meeting was recorded.")
+
+    def perform(self, org, form):
+        actions.record_meeting(org, user=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.request.GET.get("next") or self.object.get_absolute_url()
+
+
+def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last three complete months: what a check of organization life looks at."""
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    start = rules.add_months(end.replace(day=1), -2)
+    return start, end
+
+
+class RegionPeriodMixin:
+    """A region inside the user's scope and a period, from the query string."""
+
+    def region_and_period(self):
+        form = forms.PeriodForm(self.request.GET or None)
+        own = scope_code(self.request.user)
+        region, (start, end) = own, default_period(timezone.localdate())
+        if form.is_valid():
+            wanted = (form.cleaned_data.get("region") or "").strip()
+            if wanted and is_valid_code(wanted) and is_within(wanted, own):
+                region = wanted
+            start = form.cleaned_data.get("start") or start
+            end = form.cleaned_data.get("end") or end
+        if end < start:
+            start, end = end, start
+        return form, region, start, end
+
+
+class ShortfallView(RegionPeriodMixin, AccessMixin, generic.TemplateView):
+    """Branches that fall short of the required frequency of organization life (三会一课)."""
+
+    model = m.PartyOrg
+    template_name = "party/shortfalls.html"
+    limit = 300
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form, region, start, end = self.region_and_period()
+        orgs = restrict(m.PartyOrg.objects.all(), self.request.user, "view").filter(
+            within(region), kind__in=["branch", "general_branch", "group"],
+            dissolved_on__isnull=True).order_by("region_code", "name")
+        rows = rules.meeting_shortfalls(orgs, start, end)
+        short = [r for r in rows if r.short]
+        ctx.update(form=form, region=region, start=start, end=end, checked=len(rows),
+                   short=short[: self.limit], short_count=len(short))
+        return ctx
+
+
+class CadreDerivedView(RegionPeriodMixin, AccessMixin, generic.TemplateView):
+    """一肩挑, cross-membership and college graduates, derived from the positions."""
+
+    model = m.CadrePosition
+    template_name = "party/cadre_derived.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form, region, _start, _end = self.region_and_period()
+        positions = restrict(m.CadrePosition.objects.all(), self.request.user, "view").filter(
+            within(region))
+        cross = rules.cross_members(positions)
+        one = [row for row in cross if row.is_one_shoulder]
+        cadres = restrict(m.Cadre.objects.all(), self.request.user, "view").filter(
+            within(region))
+        graduates = rules.college_graduate_villages(cadres)
+        villages = m.Committee._base_manager.filter(within(region)).values(
+            "region_code").distinct().count()
+        ctx.update(form=form, region=region, cross=cross[:300], cross_count=len(cross),
+                   one_shoulder=one[:300], one_shoulder_count=len(one),
+                   graduate_villages=len(graduates), villages=villages)
+        return ctx
+
+
+class UncontactedView(AccessMixin, generic.TemplateView):
+    model = m.MobileMembership
+    template_name = "party/uncontacted.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        try:
+            days = max(1, int(self.request.GET.get("days", "")))
+        except ValueError:
+            days = None
+        visible = restrict(m.MobileMembership.objects.all(), self.request.user, "view")
+        rows = rules.uncontacted_mobile_members(visible, days)
+        ctx.update(rows=rows[:500], count=rows.count(),
+                   days=days or rules.params.get(rules.MOBILE_CONTACT_DAYS))
+        return ctx
