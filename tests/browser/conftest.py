@@ -66,7 +66,8 @@ class Problems:
         self.console.append(f"{msg.text} @ {url}")
 
     def _on_failed(self, request):
-        if "/static/" in request.url:
+        # ERR_ABORTED: the page navigated away while the file loaded; not a server failure.
+        if "/static/" in request.url and request.failure != "net::ERR_ABORTED":
             self.static.append(f"{request.url}: {request.failure}")
 
     def _on_response(self, response):
