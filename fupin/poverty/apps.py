@@ -9,7 +9,8 @@ class PovertyConfig(AppConfig):
 
     def ready(self) -> None:
         # Declares the procedures' configurable rules (params) and registers the region panel.
-        from fupin.poverty import workflows
+        from fupin.poverty import services, workflows
         from fupin.regions import panels
 
         panels.register(workflows.region_panel)
+        services.connect()

@@ -220,3 +220,13 @@ def test_income_and_lead_review_through_the_web(regions):
     assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.state == "dismissed" and lead.reviewed_by is not None
+
+
+def test_deleting_a_member_updates_the_household(regions):
+    household = make_household(VILLAGE_A, members=3)
+    member = household.members.order_by("-id").first()
+    response = client_for(make_user(Role.POVERTY_OFFICE)).post(
+        f"/poverty/persons/{member.pk}/delete/")
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.members_count == 2
