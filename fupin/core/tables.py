@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from fupin.core.masking import mask
 
@@ -65,7 +66,8 @@ class BaseTable(tables.Table):
 
 
 class ChangeRecordTable(BaseTable):
-    id = tables.Column(linkify=("core:changerecord", {"pk": tables.A("pk")}))
+    id = tables.Column(linkify=("core:changerecord", {"pk": tables.A("pk")}),
+                       verbose_name=_("No."))
     time = tables.DateTimeColumn(format="Y-m-d H:i:s")
 
     class Meta(BaseTable.Meta):
@@ -84,8 +86,9 @@ def make_table(model, fields: tuple[str, ...], link: str | None = None, region: 
     attrs = {}
     namespace = model._meta.app_label
     if link:
+        column_args = {"verbose_name": _("No.")} if link == "id" else {}
         attrs[link] = tables.Column(linkify=(f"{namespace}:{model._meta.model_name}",
-                                             {"pk": tables.A("pk")}))
+                                             {"pk": tables.A("pk")}), **column_args)
     if region and "region_code" in fields:
         attrs["region_code"] = RegionColumn(verbose_name=model._meta.get_field(
             "region_code").verbose_name)

@@ -3,6 +3,7 @@ in ../shared/glossary.md."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgKind(models.TextChoices):
@@ -78,7 +79,7 @@ class Post(models.TextChoices):
     DEPUTY_SECRETARY = "deputy_secretary", _("deputy secretary")  # 副书记
     DIRECTOR = "director", _("director")  # 主任
     DEPUTY_DIRECTOR = "deputy_director", _("deputy director")  # 副主任
-    MEMBER = "member", _("member")  # 委员
+    MEMBER = "member", pgettext_lazy("committee post", "member")  # 委员
     ACCOUNTANT = "accountant", _("accountant")  # 文书/会计
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.core.idnumber import validate_id_number
 from fupin.core.masking import ID_NUMBER, PHONE
@@ -76,7 +77,7 @@ class PartyMember(ScopedModel):
 
     org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="members",
                             verbose_name=_("organization"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True,
                                  validators=[validate_id_number])
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -322,7 +323,7 @@ class Cadre(ScopedModel):
 
     personal_fields = {"id_number": ID_NUMBER, "phone": PHONE}
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True,
                                  validators=[validate_id_number])
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)

@@ -4,6 +4,7 @@ write in their sheets (一般贫困户 for 一般, 因病致贫 for 因病), use
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HouseholdAttribute(models.TextChoices):
@@ -70,7 +71,7 @@ class Relation(models.TextChoices):
     SON_IN_LAW = "son_in_law", _("son-in-law")  # 女婿
     DAUGHTER_IN_LAW = "daughter_in_law", _("daughter-in-law")  # 儿媳
     GRANDCHILD = "grandchild", _("grandchild")  # 孙子女
-    PARENT = "parent", _("parent")  # 父母
+    PARENT = "parent", pgettext_lazy("relation to head", "parent")  # 父母
     GRANDPARENT = "grandparent", _("grandparent")  # 祖父母
     SIBLING = "sibling", _("sibling")  # 兄弟姐妹
     OTHER = "other", _("other relative")  # 其他

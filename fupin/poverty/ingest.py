@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 from django.db.models import Case, IntegerField, Value, When
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,11 +119,19 @@ ETHNIC_NAMES = (
     "俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族"
 ).split()
 ETHNICITIES = tuple(zip(c.Ethnicity.values, ETHNIC_NAMES, strict=True))  # GB 3304 order
+
+
+def _english(choices) -> list[str]:
+    # The English names ("Miao"), whatever language this process happens to be in.
+    with translation.override("en"):
+        return [str(label) for label in choices.labels]
+
+
 ETHNICITY_ALIASES = {
     **{name.removesuffix("族"): code for code, name in ETHNICITIES},
     **{str(int(code)): code for code, _name in ETHNICITIES},  # "6" from a number cell
-    **{label: code for code, label in zip(c.Ethnicity.values,
-                                          [str(lbl) for lbl in c.Ethnicity.labels], strict=True)},
+    **{label: code for code, label in zip(c.Ethnicity.values, _english(c.Ethnicity),
+                                          strict=True)},
 }
 EDUCATIONS = ((c.Education.PRESCHOOL, "学龄前儿童"), (c.Education.ILLITERATE, "文盲或半文盲"),
               (c.Education.PRIMARY, "小学"), (c.Education.JUNIOR, "初中"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.core.idnumber import validate_id_number
 from fupin.core.managers import RestrictedManager
@@ -54,7 +55,7 @@ class VillageProfile(ScopedModel):
 
     region_code = models.CharField(_("village"), max_length=12, unique=True)
     rural_population = models.PositiveIntegerField(_("rural population"), default=0)
-    households = models.PositiveIntegerField(_("households"), default=0)
+    households = models.PositiveIntegerField(_("number of households"), default=0)
     is_key_village = models.BooleanField(_("key village for poverty alleviation"), default=False)
     is_poor_village = models.BooleanField(_("poor village"), default=False)
     poor_village_exit_year = models.PositiveSmallIntegerField(
@@ -146,7 +147,7 @@ class Person(ScopedModel):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members",
                                   verbose_name=_("household"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True,
                                  validators=[validate_id_number])
     sex = models.CharField(_("sex"), max_length=1, choices=c.Sex.choices)

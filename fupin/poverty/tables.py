@@ -72,10 +72,16 @@ class IncomeRecordTable(BaseTable):
 
 
 class ProcedureTable(BaseTable):
-    id = tables.Column(linkify=("poverty:procedure", {"pk": tables.A("pk")}))
+    id = tables.Column(linkify=("poverty:procedure", {"pk": tables.A("pk")}),
+                       verbose_name=_("No."))
     household = tables.Column(linkify=("poverty:household", {"pk": tables.A("household_id")}),
                               accessor="household__number", verbose_name=_("household"))
     region_code = RegionColumn(verbose_name=_("village"))
+
+    def render_current_step(self, record, value):
+        from fupin.poverty.workflows import step_label
+
+        return step_label(record.kind, value) if value else "—"
 
     class Meta(BaseTable.Meta):
         model = Procedure
@@ -84,7 +90,8 @@ class ProcedureTable(BaseTable):
 
 
 class CrosscheckLeadTable(BaseTable):
-    id = tables.Column(linkify=("poverty:crosschecklead", {"pk": tables.A("pk")}))
+    id = tables.Column(linkify=("poverty:crosschecklead", {"pk": tables.A("pk")}),
+                       verbose_name=_("No."))
     person = tables.Column(accessor="person__name", verbose_name=_("person"))
     region_code = RegionColumn(verbose_name=_("village"))
 

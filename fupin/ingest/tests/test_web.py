@@ -63,7 +63,8 @@ def test_bad_rows_offer_the_error_workbook(regions, make_user, tmp_path):
     response = client.get(reverse("ingest:importjob_errors", kwargs={"pk": job.pk}))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert "18 characters" in sheet.cell(3, sheet.max_column).value
+    # the reasons are in Chinese, as officials read them
+    assert "18 位" in sheet.cell(3, sheet.max_column).value
     # another user of the same region does not see this job
     other = client_for(make_user(Role.TOWNSHIP, COUNTY_A))
     assert other.get(reverse("ingest:importjob", kwargs={"pk": job.pk})).status_code == 404

@@ -10,8 +10,8 @@ from django.db import migrations
 
 LINES = [
     (2006, Decimal("693"), Decimal("958"),
-     "2006 national standard: absolute poverty 693, low income 958 yuan"),
-    (2011, Decimal("2300"), None, "2011 national standard: 2,300 yuan at 2010 prices"),
+     "2006 年国家标准：绝对贫困线 693 元，低收入线 958 元"),
+    (2011, Decimal("2300"), None, "2011 年国家标准：2,300 元（2010 年不变价）"),
 ]
 
 
