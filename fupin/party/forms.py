@@ -186,3 +186,80 @@ class PeriodForm(forms.Form):
                             widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("to"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OpenElectionForm(ActionForm):
+    seats = forms.IntegerField(label=_("seats"), min_value=1, max_value=15, initial=3)
+    members_eligible = forms.IntegerField(label=_("members eligible to vote"), min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            self.fields["members_eligible"].initial = m.PartyMember._base_manager.filter(
+                org=self.obj, stage=m.c.Stage.FULL, left_on__isnull=True).count()
+
+
+class NominateForm(ActionForm):
+    member = forms.ModelChoiceField(label=_("member"), queryset=m.PartyMember._base_manager.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.obj is not None:
+            taken = self.obj.candidates.values("member_id")
+            self.fields["member"].queryset = m.PartyMember._base_manager.filter(
+                org=self.obj.org, stage=m.c.Stage.FULL, left_on__isnull=True).exclude(
+                pk__in=taken).order_by("name")
+
+
+class RecommendationForm(ActionForm):
+    """Votes of the members and of the public for each nominee (两推)."""
+
+    public_voters = forms.IntegerField(label=_("public voters"), min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(self.obj.candidates.select_related("member")) if self.obj else []
+        self.fields["public_voters"].initial = getattr(self.obj, "public_voters", 0)
+        for cand in self.candidates:
+            self.fields[f"mv_{cand.member_id}"] = forms.IntegerField(
+                label=_("%(name)s: votes of members") % {"name": cand.member.name},
+                min_value=0, initial=cand.member_votes)
+            self.fields[f"pv_{cand.member_id}"] = forms.IntegerField(
+                label=_("%(name)s: votes of the public") % {"name": cand.member.name},
+                min_value=0, initial=cand.public_votes)
+
+    def votes(self) -> dict:
+        d = self.cleaned_data
+        return {c.member_id: (d[f"mv_{c.member_id}"], d[f"pv_{c.member_id}"])
+                for c in self.candidates}
+
+
+class ShortlistForm(ActionForm):
+    """Draw the shortlist by the configured thresholds; nothing to fill in."""
+
+
+class BallotForm(ActionForm):
+    held_on = _date_field(_("held on"))
+    members_present = forms.IntegerField(label=_("members present"), min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(self.obj.candidates.filter(shortlisted=True)
+                               .select_related("member")) if self.obj else []
+        for cand in self.candidates:
+            self.fields[f"v_{cand.member_id}"] = forms.IntegerField(
+                label=_("%(name)s: votes") % {"name": cand.member.name}, min_value=0)
+            self.fields[f"p_{cand.member_id}"] = forms.ChoiceField(
+                label=_("%(name)s: post if elected") % {"name": cand.member.name},
+                choices=[("", "—"), *m.c.Post.choices], required=False)
+
+    def votes(self) -> dict:
+        return {c.member_id: self.cleaned_data[f"v_{c.member_id}"] for c in self.candidates}
+
+    def posts(self) -> dict:
+        return {c.member_id: self.cleaned_data[f"p_{c.member_id}"] for c in self.candidates
+                if self.cleaned_data.get(f"p_{c.member_id}")}
+
+
+class CloseElectionForm(ActionForm):
+    on = _date_field(_("new committee from"))

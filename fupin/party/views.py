@@ -52,6 +52,19 @@ class PartyMemberDetailView(ObjectDetailView):
 
 
 
+class ElectionDetailView(ObjectDetailView):
+    template_name = "party/election_detail.html"
+    next_step = {"nomination": ("party:election_nominate", "party:election_recommend"),
+                 "recommendation": ("party:election_recommend", "party:election_shortlist"),
+                 "shortlist": ("party:election_ballot",), "ballot": ("party:election_close",)}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["candidates"] = self.object.candidates.select_related("member")
+        ctx["steps"] = self.next_step.get(self.object.state, ())
+        return ctx
+
+
 class TransferDetailView(ObjectDetailView):
     template_name = "party/transfer_detail.html"
 
@@ -96,7 +109,8 @@ CadreCareerViews = viewset(m.CadreCareer, tables.CadreCareerTable, f.CadreCareer
                            forms.CadreCareerForm)
 CadreWelfareViews = viewset(m.CadreWelfare, tables.CadreWelfareTable, f.CadreWelfareFilterSet,
                             forms.CadreWelfareForm)
-ElectionViews = viewset(m.Election, tables.ElectionTable, f.ElectionFilterSet, read_only=True)
+ElectionViews = viewset(m.Election, tables.ElectionTable, f.ElectionFilterSet, read_only=True,
+                        detail_view=ElectionDetailView)
 CandidateViews = viewset(m.Candidate, tables.CandidateTable, f.CandidateFilterSet,
                          read_only=True)
 
@@ -295,3 +309,73 @@ class UncontactedView(AccessMixin, generic.TemplateView):
         ctx.update(rows=rows[:500], count=rows.count(),
                    days=days or rules.params.get(rules.MOBILE_CONTACT_DAYS))
         return ctx
+
+
+# --- elections (两推一选): one page per step, each running one action --------------------------------
+class OpenElectionView(ObjectActionView):
+    model = m.PartyOrg
+    action = "view"  # open_election checks the permission to add an election
+    form_class = forms.OpenElectionForm
+    title = _("Open an election (两推一选)")
+    success_message = _("The election is open for nominations.")
+
+    def perform(self, org, form):
+        self.election = actions.open_election(org, user=self.request.user,
+                                              **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.election.get_absolute_url()
+
+
+class ElectionStepView(ObjectActionView):
+    model = m.Election
+    action = "change"
+
+
+class NominateView(ElectionStepView):
+    form_class = forms.NominateForm
+    title = _("Nominate")
+    success_message = _("Nominated.")
+
+    def perform(self, election, form):
+        actions.nominate(election, form.cleaned_data["member"], user=self.request.user)
+
+
+class RecommendView(ElectionStepView):
+    form_class = forms.RecommendationForm
+    title = _("Record the recommendation votes")
+    success_message = _("The recommendation votes were recorded.")
+
+    def perform(self, election, form):
+        actions.record_recommendations(election, user=self.request.user, votes=form.votes(),
+                                       public_voters=form.cleaned_data["public_voters"])
+
+
+class ShortlistView(ElectionStepView):
+    form_class = forms.ShortlistForm
+    title = _("Draw the shortlist")
+    success_message = _("The shortlist was drawn.")
+
+    def perform(self, election, form):
+        actions.shortlist(election, user=self.request.user)
+
+
+class BallotView(ElectionStepView):
+    form_class = forms.BallotForm
+    title = _("Record the election")
+    success_message = _("The election was recorded.")
+
+    def perform(self, election, form):
+        actions.record_ballots(election, user=self.request.user,
+                               members_present=form.cleaned_data["members_present"],
+                               votes=form.votes(), posts=form.posts(),
+                               on=form.cleaned_data["held_on"])
+
+
+class CloseElectionView(ElectionStepView):
+    form_class = forms.CloseElectionForm
+    title = _("Write the result into the committee")
+    success_message = _("The new committee and its positions were recorded.")
+
+    def perform(self, election, form):
+        actions.close_election(election, user=self.request.user, on=form.cleaned_data["on"])

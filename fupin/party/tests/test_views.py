@@ -116,3 +116,46 @@ def test_cadre_id_number_is_masked_for_viewers(regions):
     assert cadre.id_number.encode() not in page
     page = client_for(make_user(Role.ORG_DEPT)).get(f"/party/cadres/{cadre.pk}/").content
     assert cadre.id_number.encode() in page
+
+
+def test_election_through_the_web_writes_the_committee(regions):
+    org = make_org(VILLAGE_A, name="和平村党支部")
+    members = [make_member(VILLAGE_A, org=org, stage="full") for _ in range(5)]
+    client = client_for(make_user(Role.ORG_DEPT))
+    response = client.post(f"/party/orgs/{org.pk}/election/", {"seats": 3,
+                                                                 "members_eligible": 5})
+    assert response.status_code == 302
+    election = m.Election.objects.get(org=org)
+    for member in members[:4]:
+        assert client.post(f"/party/elections/{election.pk}/nominate/",
+                           {"member": member.pk}).status_code == 302
+    votes = {"public_voters": 50}
+    for member in members[:4]:
+        votes |= {f"mv_{member.pk}": 4, f"pv_{member.pk}": 30}
+    assert client.post(f"/party/elections/{election.pk}/recommend/", votes).status_code == 302
+    assert client.post(f"/party/elections/{election.pk}/shortlist/", {}).status_code == 302
+    ballot = {"held_on": "2025-06-01", "members_present": 5}
+    for i, member in enumerate(members[:4]):
+        ballot |= {f"v_{member.pk}": 5 - i, f"p_{member.pk}": "secretary" if i == 0 else ""}
+    page = client.get(f"/party/elections/{election.pk}/ballot/")
+    assert page.status_code == 200
+    assert client.post(f"/party/elections/{election.pk}/ballot/", ballot).status_code == 302
+    assert client.post(f"/party/elections/{election.pk}/close/",
+                       {"on": "2025-06-02"}).status_code == 302
+    election.refresh_from_db()
+    assert election.state == "closed" and election.result_committee is not None
+    positions = m.CadrePosition.objects.filter(committee=election.result_committee)
+    assert positions.count() == 3
+    assert positions.filter(post="secretary", cadre__member=members[0]).exists()
+    page = client.get(f"/party/elections/{election.pk}/")
+    assert len(page.context["candidates"]) == 4
+
+
+def test_election_refusal_is_shown_not_a_crash(regions):
+    org = make_org(VILLAGE_A)
+    client = client_for(make_user(Role.ORG_DEPT))
+    response = client.post(f"/party/orgs/{org.pk}/election/", {"seats": 3,
+                                                                 "members_eligible": 2})
+    assert response.status_code == 200  # fewer eligible members than seats: a message
+    assert list(response.context["messages"])
+    assert not m.Election.objects.exists()
