@@ -44,8 +44,10 @@ class PartyMemberDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         member = self.object
         ctx.update(next_stage=rules.next_stage(member),
-                   transfers=m.Transfer._base_manager.filter(member=member).order_by("-id"),
-                   mobility=m.MobileMembership._base_manager.filter(member=member)
+                   transfers=restrict(m.Transfer.objects.filter(member=member), self.request.user,
+                                      "view").order_by("-id"),
+                   mobility=restrict(m.MobileMembership.objects.filter(member=member),
+                                     self.request.user, "view")
                    .order_by("-away_since"))
         return ctx
 
@@ -286,7 +288,8 @@ class CadreDerivedView(RegionPeriodMixin, AccessMixin, generic.TemplateView):
         cadres = restrict(m.Cadre.objects.all(), self.request.user, "view").filter(
             within(region))
         graduates = rules.college_graduate_villages(cadres)
-        villages = m.Committee._base_manager.filter(within(region)).values(
+        villages = restrict(m.Committee.objects.all(), self.request.user, "view").filter(
+            within(region)).values(
             "region_code").distinct().count()
         ctx.update(form=form, region=region, cross=cross[:300], cross_count=len(cross),
                    one_shoulder=one[:300], one_shoulder_count=len(one),
