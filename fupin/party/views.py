@@ -238,9 +238,10 @@ class RegionPeriodMixin:
     """A region inside the user's scope and a period, from the query string."""
 
     def region_and_period(self):
-        form = forms.PeriodForm(self.request.GET or None)
         own = scope_code(self.request.user)
         region, (start, end) = own, default_period(timezone.localdate())
+        form = forms.PeriodForm(self.request.GET or None,
+                                initial={"region": own, "start": start, "end": end})
         if form.is_valid():
             wanted = (form.cleaned_data.get("region") or "").strip()
             if wanted and is_valid_code(wanted) and is_within(wanted, own):
