@@ -159,3 +159,46 @@ def test_election_refusal_is_shown_not_a_crash(regions):
     assert response.status_code == 200  # fewer eligible members than seats: a message
     assert list(response.context["messages"])
     assert not m.Election.objects.exists()
+
+
+class MemberRecordTests(ModelViewTests):
+    """Records that hang off a member take the member's region."""
+
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.INSPECTOR
+
+    def extra_create_data(self):
+        return {"member": make_member(VILLAGE_A).pk}
+
+    def outside_create_data(self):
+        return {"member": make_member(VILLAGE_B).pk}
+
+
+class TestCommitmentViews(MemberRecordTests):
+    model = m.Commitment
+    create_data = {"year": 2026, "text": "带动三户发展食用菌", "status": "pledged"}
+    edit_data = {"status": "fulfilled", "evidence": "三户已增收"}
+
+
+class TestMemberPostViews(MemberRecordTests):
+    model = m.MemberPost
+    create_data = {"post": "政策宣传岗", "duties": "宣讲政策", "starts_on": "2026-01-01"}
+    edit_data = {"ends_on": "2026-12-31"}
+
+
+class TestCareVisitViews(MemberRecordTests):
+    model = m.CareVisit
+    create_data = {"date": "2026-10-01", "reason": "老党员生病", "help_given": "慰问",
+                   "amount": "500"}
+    edit_data = {"amount": "600"}
+
+
+class TestServiceStationViews(ModelViewTests):
+    model = m.ServiceStation
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.INSPECTOR
+    create_data = {"name": "驻深圳流动党员服务站", "host_unit": "驻深圳办事处", "location": "深圳",
+                   "region_code": VILLAGE_A}
+    edit_data = {"location": "深圳市福田区"}
