@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
@@ -357,8 +357,9 @@ class ObjectActionView(AccessMixin, generic.FormView):
         ctx.update(object=self.object, title=self.title)
         return ctx
 
-    def perform(self, obj, form):  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    def perform(self, obj, form):
+        """Run the action on `obj` with the form's cleaned data (every subclass defines it)."""
+        raise ImproperlyConfigured(f"{type(self).__name__} does not define perform()")
 
     def form_valid(self, form):
         from django.core.exceptions import ValidationError

@@ -11,6 +11,7 @@ tables, and how rows are written).
 from __future__ import annotations
 
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -100,7 +101,7 @@ class Counts:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
-class Registry:
+class Registry(ABC):
     """Base class of a registry declaration. Subclasses set the class attributes and implement
     `check_chunk`, `check_file`, `plan`, `write` and `export_frames` (see fupin/poverty/ingest.py).
     """
@@ -136,16 +137,16 @@ class Registry:
         LazyFrame or DataFrame of (row, reason)."""
         return None
 
+    @abstractmethod
     def write(self, rows, ctx):
         """Write every row (all are good) in the caller's transaction; returns
         {entity: Counts}. `ctx.begin_batch(counts)` appends the batch record once counts are
         known and returns its id (None when nothing changes)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def export_frames(self, user, region_code: str | None) -> Iterator:
         """Polars frames of the rows `user` may see under `region_code`, with one column per
         registry column, values as stored (identifiers, not labels), personal data unmasked."""
-        raise NotImplementedError
 
 
 _REGISTRY: dict[str, Registry] = {}

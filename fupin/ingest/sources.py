@@ -16,6 +16,7 @@ import io
 import os
 import re
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -51,18 +52,19 @@ def column_names(width: int) -> list[str]:
     return [f"c{i}" for i in range(width)]
 
 
-class Source:
+class Source(ABC):
     path: Path
     header_row: int  # 1-based row number of the header
     header: list[str]
     preamble: list[list]  # rows above the header, as read
 
+    @abstractmethod
     def chunks(self) -> Iterator[pl.DataFrame]:
-        raise NotImplementedError
+        """The data rows, parsed, in bounded chunks."""
 
+    @abstractmethod
     def raw_rows(self) -> Iterator[tuple[int, list]]:
         """(row number, cells as read) for every row from the first, for the error workbook."""
-        raise NotImplementedError
 
     def estimate(self, rows_done: int) -> int | None:
         return None

@@ -74,3 +74,17 @@ def test_change_history_is_masked_for_roles_without_the_permission(regions):
     assert "13812345678" not in str(listing)
     admin = client_for(make_user(Role.ADMIN))
     assert b"13812345678" in admin.get(f"/audit/{record.pk}/").content
+
+
+def test_log_filter_scrubs_tracebacks(caplog):
+    logger = logging.getLogger("fupin.test.masking.tb")
+    logger.addFilter(MaskingLogFilter())
+    with caplog.at_level(logging.ERROR, logger="fupin.test.masking.tb"):
+        try:
+            raise ValueError("bad id 52010219900101123X in row 7")
+        except ValueError:
+            logger.exception("import failed")
+    record = caplog.records[0]
+    assert "52010219900101123X" not in record.exc_text
+    assert "520102********123X" in record.exc_text
+    assert "52010219900101123X" not in logging.Formatter().format(record)
