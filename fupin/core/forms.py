@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.idnumber import InvalidIdNumber, cross_check, normalize, parse
 from fupin.core.policy import scope_code
 from fupin.regions.scope import is_valid_code, is_within
 
@@ -72,3 +74,33 @@ def make_form(model, fields: list[str], *, region_level: int | None = None,
     meta = type("Meta", (), {"model": model, "fields": fields, "widgets": widgets})
     return type(f"{model.__name__}Form", (ScopedModelForm,),
                 {"Meta": meta, "region_level": region_level, "region_from": region_from})
+
+
+class IdentityMixin:
+    """A form with `id_number`, `sex` and `birth_date`: the number checked (GB 11643), sex and
+    birth date derived from it when left empty and cross-checked when given."""
+
+    def clean_id_number(self):
+        value = normalize(self.cleaned_data.get("id_number", ""))
+        try:
+            self._id_info = parse(value, today=timezone.localdate())
+        except InvalidIdNumber as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        info = getattr(self, "_id_info", None)
+        if info is not None:
+            for message in cross_check(info, cleaned.get("sex") or None,
+                                       cleaned.get("birth_date")):
+                self.add_error(None, message)
+            cleaned["sex"] = cleaned.get("sex") or info.sex
+            cleaned["birth_date"] = cleaned.get("birth_date") or info.birth_date
+            self.instance.sex, self.instance.birth_date = cleaned["sex"], cleaned["birth_date"]
+        return cleaned
+
+    def relax_derived(self):
+        for name in ("sex", "birth_date"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Taken from the ID number when left empty.")

@@ -2,38 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.forms import ScopedModelForm, make_form
-from fupin.core.idnumber import InvalidIdNumber, cross_check, normalize, parse
+from fupin.core.forms import IdentityMixin, ScopedModelForm, make_form
 from fupin.party import models as m
-
-
-class IdentityMixin:
-    """ID number checked as in the poverty registry; sex and birth date derived from it."""
-
-    def clean_id_number(self):
-        value = normalize(self.cleaned_data.get("id_number", ""))
-        try:
-            self._id_info = parse(value, today=timezone.localdate())
-        except InvalidIdNumber as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from None
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        info = getattr(self, "_id_info", None)
-        if info is not None:
-            for message in cross_check(info, cleaned.get("sex") or None,
-                                       cleaned.get("birth_date")):
-                self.add_error(None, message)
-            cleaned["sex"] = cleaned.get("sex") or info.sex
-            cleaned["birth_date"] = cleaned.get("birth_date") or info.birth_date
-            self.instance.sex, self.instance.birth_date = cleaned["sex"], cleaned["birth_date"]
-        return cleaned
-
-    def relax_derived(self):
-        for name in ("sex", "birth_date"):
-            self.fields[name].required = False
-            self.fields[name].help_text = _("Taken from the ID number when left empty.")
 
 
 class PartyOrgForm(ScopedModelForm):

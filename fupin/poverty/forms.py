@@ -2,8 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.forms import ScopedModelForm
-from fupin.core.idnumber import InvalidIdNumber, cross_check, normalize, parse
+from fupin.core.forms import IdentityMixin, ScopedModelForm
 from fupin.core.policy import restrict
 from fupin.poverty import choices as c
 from fupin.poverty.models import CrosscheckLead, Household, Person, PovertyLine, VillageProfile
@@ -49,7 +48,7 @@ class HouseholdForm(ScopedModelForm):
         return cleaned
 
 
-class PersonForm(ScopedModelForm):
+class PersonForm(IdentityMixin, ScopedModelForm):
     class Meta:
         model = Person
         fields = ["household", "name", "id_number", "sex", "birth_date", "relation", "ethnicity",
@@ -59,10 +58,7 @@ class PersonForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sex"].required = False
-        self.fields["birth_date"].required = False
-        self.fields["sex"].help_text = _("Taken from the ID number when left empty.")
-        self.fields["birth_date"].help_text = _("Taken from the ID number when left empty.")
+        self.relax_derived()
         if self.user is not None:
             self.fields["household"].queryset = restrict(Household.objects.all(), self.user,
                                                          "change")
@@ -70,24 +66,8 @@ class PersonForm(ScopedModelForm):
         if household and not self.instance.pk:
             self.fields["household"].initial = household
 
-    def clean_id_number(self):
-        value = normalize(self.cleaned_data.get("id_number", ""))
-        try:
-            self._id_info = parse(value, today=timezone.localdate())
-        except InvalidIdNumber as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from None
-        return value
-
     def clean(self):
         cleaned = super().clean()
-        info = getattr(self, "_id_info", None)
-        if info is not None:
-            for message in cross_check(info, cleaned.get("sex") or None,
-                                       cleaned.get("birth_date")):
-                self.add_error(None, message)
-            cleaned["sex"] = cleaned.get("sex") or info.sex
-            cleaned["birth_date"] = cleaned.get("birth_date") or info.birth_date
-            self.instance.sex, self.instance.birth_date = cleaned["sex"], cleaned["birth_date"]
         household = cleaned.get("household")
         if household and cleaned.get("relation") == c.Relation.HEAD:
             heads = Person._base_manager.filter(household=household, relation=c.Relation.HEAD)
