@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.poverty",
     "fupin.party",
+    "fupin.assistance",
     "fupin.ingest",
     "fupin.web",
 ]

@@ -39,6 +39,11 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
                                 default="zh-hans")
+    member = models.OneToOneField(
+        "party.PartyMember", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="user", verbose_name=_("party member"),
+        help_text=_("The party-member record of this user; a helper's households are those "
+                    "paired with it."))
 
     objects = FupinUserManager()
 

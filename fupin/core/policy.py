@@ -53,7 +53,7 @@ RULES: dict[str, dict[str, str]] = {
     # Import jobs: each user sees their own (ImportJob.policy_filter), administrators all.
     "ingest.importjob": {Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "va", Role.TOWNSHIP: "va",
                          Role.WORK_TEAM: "va", Role.VILLAGE: "va"},
-    # Poverty registry. Helpers will see only their paired households once pairings land.
+    # Poverty registry. A helper sees only their paired households (fupin.assistance.policy).
     "poverty.povertyline": {ALL: "v", Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac"},
     "poverty.villageprofile": {
         ALL: "v", Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac", Role.TOWNSHIP: "vc",
@@ -74,6 +74,39 @@ RULES: dict[str, dict[str, str]] = {
                      "party.carevisit", "party.orgmeeting", "party.committee", "party.cadre",
                      "party.cadreposition", "party.cadrecareer", "party.cadrewelfare",
                      "party.election", "party.candidate", "party.coveredregion")},
+    # Assistance: teams and contact points are the organization departments'; pairings,
+    # visits and measures are kept by whoever works with the households. A helper sees only
+    # their own households and visits (fupin.assistance.policy adds that filter).
+    **{label: {
+        Role.ADMIN: "vacd", Role.ORG_DEPT: "vacd", Role.TOWNSHIP: "vac", Role.WORK_TEAM: "vc",
+        Role.POVERTY_OFFICE: "v", Role.VILLAGE: "v", Role.INSPECTOR: "v", Role.VIEWER: "v"}
+       for label in ("assistance.workteam", "assistance.workteammember",
+                     "assistance.contactpoint", "assistance.contactvisit",
+                     "assistance.branchpairing", "assistance.chunhuienvoy",
+                     "assistance.chunhuicontribution")},
+    **{label: {
+        Role.ADMIN: "vacd", Role.ORG_DEPT: "vacd", Role.TOWNSHIP: "vacd", Role.WORK_TEAM: "vacd",
+        Role.POVERTY_OFFICE: "v", Role.VILLAGE: "v", Role.INSPECTOR: "v", Role.VIEWER: "v"}
+       for label in ("assistance.presence", "assistance.worklogentry")},
+    "assistance.pairing": {
+        Role.ADMIN: "vacd", Role.ORG_DEPT: "vac", Role.POVERTY_OFFICE: "vac", Role.TOWNSHIP: "vac",
+        Role.WORK_TEAM: "vac", Role.VILLAGE: "v", Role.HELPER: "v", Role.INSPECTOR: "v",
+        Role.VIEWER: "v"},
+    "assistance.visit": {
+        Role.ADMIN: "vacd", Role.ORG_DEPT: "v", Role.POVERTY_OFFICE: "vac", Role.TOWNSHIP: "vac",
+        Role.WORK_TEAM: "vac", Role.VILLAGE: "vac", Role.HELPER: "vac", Role.INSPECTOR: "v",
+        Role.VIEWER: "v"},
+    "assistance.measure": {
+        Role.ADMIN: "vacd", Role.ORG_DEPT: "v", Role.POVERTY_OFFICE: "vacd", Role.TOWNSHIP: "vacd",
+        Role.WORK_TEAM: "vac", Role.VILLAGE: "vac", Role.HELPER: "v", Role.INSPECTOR: "v",
+        Role.VIEWER: "v"},
+    **{label: {
+        Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vacd", Role.TOWNSHIP: "vac", Role.WORK_TEAM: "vc",
+        Role.VILLAGE: "vc", Role.ORG_DEPT: "v", Role.INSPECTOR: "v", Role.VIEWER: "v"}
+       for label in ("assistance.villageplan", "assistance.planfunding",
+                     "assistance.planproject", "assistance.enterprise",
+                     "assistance.industryproject", "assistance.industrybenefit",
+                     "assistance.resettlementsite", "assistance.relocation")},
     "poverty.crosschecklead": {
         Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac", Role.TOWNSHIP: "vc", Role.INSPECTOR: "v"},
     "core.changerecord": {
@@ -145,7 +178,19 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     extra = getattr(model, "policy_filter", None)
     if extra is not None:
         queryset = extra(queryset, user, action)
+    for narrow in FILTERS.get(model_label(model), ()):
+        queryset = narrow(queryset, user, action)
     return queryset
+
+
+# model label -> extra narrowing functions (queryset, user, action) -> queryset, added by apps
+# that know more about who may see a record than the record's own app does (a helper's own
+# households are known to fupin.assistance, not to fupin.poverty).
+FILTERS: dict[str, list] = {}
+
+
+def add_filter(label: str, narrow) -> None:
+    FILTERS.setdefault(label, []).append(narrow)
 
 
 def is_visible(obj: Model, user, action: str = "view") -> bool:

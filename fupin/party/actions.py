@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fupin.core import actions as core_actions
 from fupin.core import context
 from fupin.core.context import acting_as
-from fupin.core.policy import Role, can, restrict, role_of, scope_code
+from fupin.core.policy import restrict
 from fupin.party import choices as c
 from fupin.party import rules
 from fupin.party.models import (
@@ -54,30 +52,9 @@ COVERED_LEVELS = (Level.TOWNSHIP, Level.VILLAGE)
 MEMBER_STAGES = (c.Stage.PROBATIONARY, c.Stage.FULL)  # those whose membership is transferred
 
 
-class ActionRefused(ValidationError):
-    """A transition refused, with a message for the user (translated, no personal data)."""
-
-    def __init__(self, message, code: str = "refused"):
-        super().__init__(message, code=code)
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-class NotPermitted(ActionRefused, PermissionDenied):
-    """The role, or the region, does not allow it."""
-
-
-def _acting(func):
-    """Run the action as `user`, keeping the caller's request id so that a page's or a
-    command's writes share one id in the change log."""
-
-    @functools.wraps(func)
-    def wrapper(*args, user, **kwargs):
-        with acting_as(user, request_id=context.current_request_id()):
-            return func(*args, user=user, **kwargs)
-
-    return wrapper
+ActionRefused = core_actions.ActionRefused
+NotPermitted = core_actions.NotPermitted
+_acting = core_actions.acting
 
 
 @contextlib.contextmanager
@@ -88,55 +65,12 @@ def _checked_here(user):
 
 
 # --- checks ------------------------------------------------------------------------------------
-def _d(value: datetime.date) -> str:
-    return date_format(value, "Y-m-d")
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _role_label(user) -> str:
-    role = role_of(user)
-    return str(dict(Role.CHOICES).get(role, role or "-"))
-
-
-def _require(user, model: type[Model], action: str) -> None:
-    """The role may take `action` on `model` somewhere."""
-    if role_of(user) is None:
-        raise NotPermitted(_("Sign in first."), code="role")
-    if can(user, model, action):
-        return
-    names = {"model": model._meta.verbose_name_plural, "role": _role_label(user)}
-    if action == "add":
-        message = _("Your role (%(role)s) may not add %(model)s.")
-    elif action == "delete":
-        message = _("Your role (%(role)s) may not delete %(model)s.")
-    else:
-        message = _("Your role (%(role)s) may not change %(model)s.")
-    raise NotPermitted(message % names, code="role")
-
-
-def _in_scope(obj: Model, user, action: str = "change") -> None:
-    """`obj` is one the user may take `action` on (inside the scope region)."""
-    _require(user, type(obj), action)
-    if not restrict(type(obj).objects.filter(pk=obj.pk), user, action).exists():
-        raise NotPermitted(_("“%(object)s” is outside your region.") % {"object": obj},
-                           code="scope")
-
-
-def _region_in_scope(code: str, user) -> None:
-    if not is_within(code, scope_code(user)):
-        raise NotPermitted(_("The region %(code)s is outside your region.") % {"code": code},
-                           code="scope")
-
-
-def _not_future(on: datetime.date) -> None:
-    if on is None:
-        raise ActionRefused(_("Give the date."), code="date")
-    if on > _today():
-        raise ActionRefused(_("The date %(date)s is in the future.") % {"date": _d(on)},
-                            code="future")
+_d = core_actions.d
+_today = core_actions.today
+_require = core_actions.require
+_in_scope = core_actions.in_scope
+_region_in_scope = core_actions.region_in_scope
+_not_future = core_actions.not_future
 
 
 def _number(value: Decimal) -> str:

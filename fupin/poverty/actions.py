@@ -12,18 +12,15 @@ subclass `NotPermitted`, which is also a PermissionDenied (a 403 if a view lets 
 from __future__ import annotations
 
 import datetime
-import functools
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from fupin.core import context
-from fupin.core.context import acting_as
+from fupin.core import actions as core_actions
 from fupin.core.policy import Role, can, restrict, role_of, scope_code
 from fupin.poverty import workflows as wf
 from fupin.poverty.choices import (
@@ -44,31 +41,9 @@ from fupin.poverty.models import (
 from fupin.regions.models import Level
 from fupin.regions.scope import level_of
 
-
-class ActionRefused(ValidationError):
-    """A transition refused, with a message for the user (translated, no personal data)."""
-
-    def __init__(self, message, code: str = "refused"):
-        super().__init__(message, code=code)
-
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-class NotPermitted(ActionRefused, PermissionDenied):
-    """The role, the level of the user's region, or the region itself does not allow it."""
-
-
-def _acting(func):
-    """Run the action as `user`, keeping the caller's request id so that a page's or a
-    command's writes share one id in the change log."""
-
-    @functools.wraps(func)
-    def wrapper(*args, user, **kwargs):
-        with acting_as(user, request_id=context.current_request_id()):
-            return func(*args, user=user, **kwargs)
-
-    return wrapper
+ActionRefused = core_actions.ActionRefused
+NotPermitted = core_actions.NotPermitted
+_acting = core_actions.acting
 
 
 # --- checks --------------------------------------------------------------------------------

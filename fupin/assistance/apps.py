@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssistanceConfig(AppConfig):
+    name = "fupin.assistance"
+    label = "assistance"
+    verbose_name = _("assistance")
+
+    def ready(self) -> None:
+        from fupin.assistance import policy, rules  # noqa: F401  (rules declares parameters)
+
+        policy.register()
