@@ -324,14 +324,35 @@ def make_household(region_code: str = VILLAGE_A, members: int = 2, **extra):
     return household
 
 
+def helped_by(household, user):
+    """Pair `household` with `user` when the user is a helper (a helper sees only the
+    households paired with their member record); returns the household."""
+    if user is None or getattr(user, "role", None) != Role.HELPER:
+        return household
+    import datetime
+
+    from fupin.assistance.models import Pairing
+    from fupin.party.testing import make_member
+
+    if user.member_id is None:
+        user.member = make_member(household.region_code)
+        with acting_as(None, label="test"):
+            user.save(update_fields=["member"])
+    with acting_as(None, label="test"):
+        Pairing.objects.create(household=household, helper=user.member,
+                               region_code=household.region_code,
+                               starts_on=datetime.date(2020, 1, 1))
+    return household
+
+
 @sample("poverty.household")
 def _household(region_code, user):
-    return make_household(region_code)
+    return helped_by(make_household(region_code), user)
 
 
 @sample("poverty.person")
 def _person(region_code, user):
-    return make_household(region_code).members.first()
+    return helped_by(make_household(region_code), user).members.first()
 
 
 @sample("poverty.villageprofile")
@@ -349,7 +370,7 @@ def _income(region_code, user):
 
     from fupin.poverty.models import IncomeRecord
 
-    household = make_household(region_code)
+    household = helped_by(make_household(region_code), user)
     record = IncomeRecord(household=household, region_code=region_code, year=2015,
                           wages=Decimal(3000), members=household.members_count)
     record.compute()
@@ -365,7 +386,7 @@ def _procedure(region_code, user):
     from fupin.poverty.models import Procedure
 
     with acting_as(None, label="test"):
-        return Procedure.objects.create(household=make_household(region_code),
+        return Procedure.objects.create(household=helped_by(make_household(region_code), user),
                                         region_code=region_code, kind="identification",
                                         started_on=datetime.date(2026, 11, 1))
 

@@ -42,6 +42,14 @@ def make_cadre(region_code, **extra):
             birth_date=birth, **extra)
 
 
+def make_station(region_code, **extra):
+    with acting_as(None, label="test"):
+        return m.ServiceStation.objects.create(
+            region_code=region_code, name=extra.pop("name", "驻广州流动党员服务站"),
+            host_unit=extra.pop("host_unit", "省驻广州办事处"),
+            location=extra.pop("location", "广州"), **extra)
+
+
 def make_committee(region_code, kind="branch"):
     with acting_as(None, label="test"):
         return m.Committee.objects.create(kind=kind, region_code=region_code,
@@ -94,13 +102,12 @@ def _transfer(region_code, user):
 
 @sample("party.servicestation")
 def _station(region_code, user):
-    return _create(m.ServiceStation, region_code, name="驻广州流动党员服务站",
-                   host_unit="省驻广州办事处", location="广州")
+    return make_station(region_code)
 
 
 @sample("party.stationservice")
 def _station_service(region_code, user):
-    return _create(m.StationService, region_code, station=_station(region_code, user), date=D,
+    return _create(m.StationService, region_code, station=make_station(region_code), date=D,
                    service="组织生活")
 
 

@@ -11,9 +11,10 @@ from fupin.core.testing import (
     ReadOnlyModelViewTests,
     client_for,
     make_user,
+    sample_for,
 )
 from fupin.party import models as m
-from fupin.party.testing import make_cadre, make_member, make_org
+from fupin.party.testing import make_cadre, make_member, make_org, make_station
 
 
 class TestPartyOrgViews(ModelViewTests):
@@ -80,6 +81,27 @@ class TestTransferViews(ReadOnlyModelViewTests):
 
 class TestElectionViews(ReadOnlyModelViewTests):
     model = m.Election
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.VIEWER
+
+
+class TestMobileMembershipViews(ReadOnlyModelViewTests):
+    model = m.MobileMembership
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.VIEWER
+
+
+class TestCadrePositionViews(ReadOnlyModelViewTests):
+    model = m.CadrePosition
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.VIEWER
+
+
+class TestCandidateViews(ReadOnlyModelViewTests):
+    model = m.Candidate
     namespace = "party"
     owner_role = Role.ORG_DEPT
     colleague_role = Role.VIEWER
@@ -202,3 +224,78 @@ class TestServiceStationViews(ModelViewTests):
     create_data = {"name": "驻深圳流动党员服务站", "host_unit": "驻深圳办事处", "location": "深圳",
                    "region_code": VILLAGE_A}
     edit_data = {"location": "深圳市福田区"}
+
+
+class TestResponsibilityZoneViews(MemberRecordTests):
+    model = m.ResponsibilityZone
+    create_data = {"description": "一组、二组"}
+    edit_data = {"description": "一组至三组"}
+
+
+class TestStationServiceViews(ModelViewTests):
+    model = m.StationService
+    namespace = "party"
+    owner_role = Role.TOWNSHIP
+    colleague_role = Role.WORK_TEAM
+    create_data = {"date": "2026-03-01", "service": "组织生活"}
+    edit_data = {"service": "组织生活、政策宣讲"}
+
+    def extra_create_data(self):
+        return {"station": make_station(VILLAGE_A).pk, "member": make_member(VILLAGE_A).pk}
+
+    def outside_create_data(self):
+        return {"station": make_station(VILLAGE_B).pk}
+
+
+class TestCommitteeViews(ModelViewTests):
+    model = m.Committee
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.POVERTY_OFFICE
+    create_data = {"kind": "branch", "region_code": VILLAGE_A, "term_starts_on": "2021-01-01"}
+    edit_data = {"term_ends_on": "2026-01-01"}
+
+    def extra_create_data(self):
+        return {"org": make_org(VILLAGE_A).pk}
+
+
+class CadreRecordTests(ModelViewTests):
+    """Records that hang off a cadre take the cadre's region."""
+
+    namespace = "party"
+    owner_role = Role.ORG_DEPT
+    colleague_role = Role.VIEWER
+
+    def extra_create_data(self):
+        return {"cadre": make_cadre(VILLAGE_A).pk}
+
+    def outside_create_data(self):
+        return {"cadre": make_cadre(VILLAGE_B).pk}
+
+
+class TestCadreCareerViews(CadreRecordTests):
+    model = m.CadreCareer
+    create_data = {"move": "civil_servant", "date": "2025-09-01", "new_post": "乡镇公务员"}
+    edit_data = {"move": "township_leader", "new_post": "副镇长"}
+
+
+class TestCadreWelfareViews(CadreRecordTests):
+    model = m.CadreWelfare
+    create_data = {"year": 2025, "pay": "24000", "pension_insurance": "on", "severance": "0"}
+    edit_data = {"pay": "26000", "medical_insurance": "on"}
+
+
+@pytest.mark.parametrize("path, label", [
+    ("orgs/", "party.partyorg"), ("members/", "party.partymember"),
+    ("meetings/", "party.orgmeeting"), ("cadres/", "party.cadre")])
+def test_api_lists_only_scope_and_masks_for_viewers(regions, path, label):
+    # The base classes have no API part and the access matrix checks API lists by status only.
+    owner, viewer = make_user(Role.ORG_DEPT), make_user(Role.VIEWER)
+    inside, outside = sample_for(label, VILLAGE_A, owner), sample_for(label, VILLAGE_B)
+    rows = client_for(owner).get(f"/api/v1/party/{path}").json()["items"]
+    ids = {r["id"] for r in rows}
+    assert inside.pk in ids and outside.pk not in ids
+    if hasattr(inside, "id_number"):
+        assert next(r for r in rows if r["id"] == inside.pk)["id_number"] == inside.id_number
+        rows = client_for(viewer).get(f"/api/v1/party/{path}").json()["items"]
+        assert next(r for r in rows if r["id"] == inside.pk)["id_number"] != inside.id_number
