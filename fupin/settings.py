@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fupin.poverty",
     "fupin.party",
     "fupin.assistance",
+    "fupin.analytics",
     "fupin.ingest",
     "fupin.web",
 ]

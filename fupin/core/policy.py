@@ -109,6 +109,8 @@ RULES: dict[str, dict[str, str]] = {
                      "assistance.resettlementsite", "assistance.relocation")},
     "poverty.crosschecklead": {
         Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac", Role.TOWNSHIP: "vc", Role.INSPECTOR: "v"},
+    # Rollups are counts, no personal data: everyone reads those of their own scope.
+    "analytics.rollup": {ALL: "v"},
     "core.changerecord": {
         Role.ADMIN: "v", Role.ORG_DEPT: "v", Role.POVERTY_OFFICE: "v", Role.INSPECTOR: "v",
         Role.TOWNSHIP: "v",

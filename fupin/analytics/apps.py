@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    name = "fupin.analytics"
+    label = "analytics"
+    verbose_name = _("analytics")
+
+    def ready(self) -> None:
+        from fupin.analytics import signals
+
+        signals.connect()

@@ -1,0 +1,374 @@
+"""Indicators (指标), defined once: name, label, unit, period and how each is computed.
+
+Pages, the API, `fupin stats` and the yearly report read the same rollups, so a figure is the
+same wherever it shows. Names follow ../shared/seed-figures.md where it names a figure
+(`rural_population`, `poor_persons`, `low_income_persons`, `key_villages`).
+
+Three kinds:
+- SUM: counted or summed from records and added up the region tree (a county's value is the
+  sum over the records under it). Computed by a `Source`, which groups its records by their own
+  `region_code` (and year or breakdown key) in one query and yields rows for several
+  indicators at once.
+- RATIO: numerator / denominator of two SUM indicators of the same region, computed when read
+  ("—" when the denominator is 0). Never stored.
+- MEDIAN: recomputed from the records for every region (a median does not add up).
+
+Each source names the models whose writes change it, so that a write refreshes only what it
+can change (see signals.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fupin.regions.scope import within
+
+SUM, RATIO, MEDIAN = "sum", "ratio", "median"
+NOW = 0  # the period of a current-state figure
+
+Row = tuple[str, str, int, str, object]  # indicator, region_code, period, key, value
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    label: str
+    unit: str
+    kind: str = SUM
+    by_year: bool = False  # period is a year (a trend); otherwise NOW
+    breakdown: Callable[[], dict[str, str]] | None = None  # key -> label
+    numerator: str = ""
+    denominator: str = ""
+    percent: bool = False
+    group: str = "poverty"  # the dashboard section
+    key_figure: bool = False  # shown in the region's headline and child comparison
+
+    def ratio(self, numerator, denominator):
+        if not denominator:
+            return None
+        value = float(numerator or 0) / float(denominator)
+        return value * 100 if self.percent else value
+
+
+@dataclass(frozen=True)
+class Source:
+    """Computes SUM rows (or MEDIAN samples) for the records under a region code (all when
+    None). `models` are the labels whose writes change its figures."""
+
+    models: tuple[str, ...]
+    compute: Callable[[str | None], Iterable[Row]]
+    indicators: tuple[str, ...]
+
+
+INDICATORS: dict[str, Indicator] = {}
+SOURCES: list[Source] = []
+MEDIANS: dict[str, Callable[[str | None], Iterable[tuple[str, object]]]] = {}
+
+
+def indicator(*args, **kwargs) -> Indicator:
+    item = Indicator(*args, **kwargs)
+    INDICATORS[item.name] = item
+    return item
+
+
+def source(models: tuple[str, ...], indicators: tuple[str, ...]):
+    def register(func):
+        SOURCES.append(Source(models, func, indicators))
+        return func
+    return register
+
+
+def grouped(queryset, indicator_name: str, code: str | None, *, value=None, period=None,
+            key=None, region_field: str = "region_code") -> Iterator[Row]:
+    """Rows of one indicator: `queryset` under `code`, grouped by region (and period, key)."""
+    queryset = queryset.filter(within(code, region_field)) if code else queryset
+    fields = [region_field] + [f for f in (period, key) if f]
+    rows = queryset.order_by().values(*fields).annotate(v=value if value is not None
+                                                        else Count("pk"))
+    for row in rows:
+        if row["v"] is None:
+            continue
+        yield (indicator_name, row[region_field], int(row[period] or 0) if period else NOW,
+               str(row[key] or "") if key else "", row["v"])
+
+
+def split(queryset, code: str | None, field: str, names: dict[str, str], *,
+          value=None) -> Iterator[Row]:
+    """Rows of several indicators from one grouped query: `names` maps a value of `field` to
+    the indicator it counts (a value may feed none)."""
+    for _name, region, period, key, v in grouped(queryset, "", code, value=value, key=field):
+        if key in names:
+            yield names[key], region, period, "", v
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --- poverty registry -------------------------------------------------------------------------
+P = "poverty"
+indicator("rural_population", _("rural population"), _("persons"), group=P, key_figure=True)
+indicator("villages", _("villages"), _("villages"), group=P)
+indicator("key_villages", _("key villages"), _("villages"), group=P, key_figure=True)
+indicator("poor_villages", _("poor villages"), _("villages"), group=P)
+indicator("poor_village_exits", _("poor villages exited"), _("villages"), by_year=True, group=P)
+indicator("poor_persons", _("poor persons"), _("persons"), group=P, key_figure=True)
+indicator("low_income_persons", _("low-income persons"), _("persons"), group=P,
+          key_figure=True)
+indicator("registered_persons", _("registered persons"), _("persons"), group=P)
+indicator("poor_households", _("poor households"), _("households"), group=P, key_figure=True)
+indicator("low_income_households", _("low-income households"), _("households"), group=P)
+indicator("monitored_households", _("monitored households"), _("households"), group=P,
+          breakdown=lambda: _labels("fupin.poverty.choices", "MonitoredGroup"))
+indicator("relapsed_households", _("households fallen back into poverty"), _("households"),
+          group=P)
+indicator("registered_households", _("registered households"), _("households"), group=P)
+indicator("poverty_incidence", _("poverty incidence"), "%", kind=RATIO,
+          numerator="poor_persons", denominator="rural_population", percent=True, group=P,
+          key_figure=True)
+indicator("exits", _("households exited from poverty"), _("households"), by_year=True, group=P)
+indicator("identified_households", _("households identified"), _("households"), by_year=True,
+          group=P)
+indicator("poor_households_by_cause", _("poor households by main cause"), _("households"),
+          group=P, breakdown=lambda: _labels("fupin.poverty.choices", "PovertyCause"))
+indicator("income_total", _("income per person, summed over households"), _("yuan"), group=P)
+indicator("households_with_income", _("households with a recorded income"), _("households"),
+          group=P)
+indicator("income_per_capita_mean", _("income per person (mean)"), _("yuan"), kind=RATIO,
+          numerator="income_total", denominator="households_with_income", group=P,
+          key_figure=True)
+indicator("income_per_capita_median", _("income per person (median)"), _("yuan"), kind=MEDIAN,
+          group=P)
+
+
+def _labels(module: str, name: str) -> dict[str, str]:
+    import importlib
+
+    choices = getattr(importlib.import_module(module), name)
+    return dict(choices.choices)
+
+
+@source(("poverty.villageprofile",), ("rural_population", "villages", "key_villages",
+                                      "poor_villages", "poor_village_exits"))
+def _villages(code):
+    from fupin.poverty.models import VillageProfile
+
+    rows = VillageProfile._base_manager.all()
+    yield from grouped(rows, "rural_population", code, value=Sum("rural_population"))
+    yield from grouped(rows, "villages", code)
+    yield from grouped(rows.filter(is_key_village=True), "key_villages", code)
+    yield from grouped(rows.filter(is_poor_village=True), "poor_villages", code)
+    yield from grouped(rows.filter(poor_village_exit_year__isnull=False), "poor_village_exits",
+                       code, period="poor_village_exit_year")
+
+
+@source(("poverty.person", "poverty.household"), ("poor_persons", "low_income_persons",
+                                                  "registered_persons"))
+def _persons(code):
+    from fupin.poverty.models import Person
+
+    rows = Person._base_manager.all()
+    counts = {}
+    for _name, region, _period, status, n in grouped(rows, "", code, key="household__status"):
+        if status == "poor":
+            yield "poor_persons", region, NOW, "", n
+        elif status == "low_income":
+            yield "low_income_persons", region, NOW, "", n
+        if status != "removed":
+            counts[region] = counts.get(region, 0) + n
+    for region, n in counts.items():
+        yield "registered_persons", region, NOW, "", n
+
+
+@source(("poverty.household",), ("poor_households", "low_income_households",
+                                 "monitored_households", "relapsed_households",
+                                 "registered_households", "exits", "identified_households",
+                                 "poor_households_by_cause", "income_total",
+                                 "households_with_income"))
+def _households(code):
+    from fupin.poverty.models import Household
+
+    rows = Household._base_manager.all()
+    registered = rows.exclude(status="removed")
+    yield from split(rows, code, "status", {
+        "poor": "poor_households", "low_income": "low_income_households",
+        "relapsed": "relapsed_households"})
+    yield from grouped(registered, "registered_households", code)
+    yield from grouped(rows.filter(status="monitored"), "monitored_households", code,
+                       key="monitored_group")
+    yield from grouped(rows.filter(exit_year__isnull=False), "exits", code, period="exit_year")
+    yield from grouped(registered, "identified_households", code, period="identification_year")
+    yield from grouped(rows.filter(status="poor").exclude(main_cause=""),
+                       "poor_households_by_cause", code, key="main_cause")
+    with_income = registered.filter(income_per_capita__isnull=False)
+    yield from grouped(with_income, "income_total", code, value=Sum("income_per_capita"))
+    yield from grouped(with_income, "households_with_income", code)
+
+
+def _income_samples(code):
+    from fupin.poverty.models import Household
+
+    rows = Household._base_manager.exclude(status="removed").filter(
+        income_per_capita__isnull=False)
+    if code:
+        rows = rows.filter(within(code))
+    return rows.order_by().values_list("region_code", "income_per_capita").iterator(
+        chunk_size=20000)
+
+
+MEDIANS["income_per_capita_median"] = _income_samples
+MEDIAN_MODELS = {"income_per_capita_median": ("poverty.household",)}
+
+
+# --- party building ---------------------------------------------------------------------------
+G = "party"
+indicator("party_members", _("party members"), _("persons"), group=G, key_figure=True)
+indicator("party_branches", _("party branches"), _("organizations"), group=G)
+indicator("committee_villages", _("villages with a branch committee in office"),
+          _("villages"), group=G)
+indicator("one_shoulder_villages", _("villages whose branch secretary is also committee "
+                                     "director"), _("villages"), group=G)
+indicator("one_shoulder_rate", _("one-shoulder rate"), "%", kind=RATIO,
+          numerator="one_shoulder_villages", denominator="committee_villages", percent=True,
+          group=G, key_figure=True)
+indicator("college_graduate_villages", _("villages with a college graduate among the cadres"),
+          _("villages"), group=G)
+indicator("college_graduate_rate", _("college-graduate villages"), "%", kind=RATIO,
+          numerator="college_graduate_villages", denominator="committee_villages",
+          percent=True, group=G)
+
+
+@source(("party.partymember", "party.partyorg"), ("party_members", "party_branches"))
+def _party(code):
+    from fupin.party.models import PartyMember, PartyOrg
+
+    yield from grouped(PartyMember._base_manager.filter(
+        stage__in=("probationary", "full"), left_on__isnull=True), "party_members", code)
+    yield from grouped(PartyOrg._base_manager.filter(kind="branch", dissolved_on__isnull=True),
+                       "party_branches", code)
+
+
+@source(("party.cadreposition", "party.committee", "party.cadre"),
+        ("committee_villages", "one_shoulder_villages", "college_graduate_villages"))
+def _cadres(code):
+    from fupin.party import rules
+
+    positions = rules.current_positions(code or "")
+    villages = set(positions.filter(committee__kind="branch").values_list(
+        "committee__region_code", flat=True).distinct())
+    for region in villages:
+        yield "committee_villages", region, NOW, "", 1
+    for region in {row.region_code for row in rules.one_shoulder(positions)}:
+        yield "one_shoulder_villages", region, NOW, "", 1
+    for region in rules.college_graduate_villages(positions):
+        yield "college_graduate_villages", region, NOW, "", 1
+
+
+# --- assistance -------------------------------------------------------------------------------
+A = "assistance"
+indicator("key_villages_with_team", _("key villages with a work team"), _("villages"), group=A)
+indicator("team_coverage", _("work-team coverage of key villages"), "%", kind=RATIO,
+          numerator="key_villages_with_team", denominator="key_villages", percent=True,
+          group=A, key_figure=True)
+indicator("households_in_need", _("households in need of help"), _("households"), group=A)
+indicator("households_with_helper", _("households in need with a current helper"),
+          _("households"), group=A)
+indicator("helper_coverage", _("helper coverage of households in need"), "%", kind=RATIO,
+          numerator="households_with_helper", denominator="households_in_need", percent=True,
+          group=A, key_figure=True)
+indicator("helpers", _("helpers with a current pairing"), _("persons"), group=A)
+indicator("branches_to_pair", _("branches of key and poor villages"), _("organizations"),
+          group=A)
+indicator("branches_paired", _("branches of key and poor villages with a pairing"),
+          _("organizations"), group=A)
+indicator("branch_pairing_coverage", _("branch-pairing coverage"), "%", kind=RATIO,
+          numerator="branches_paired", denominator="branches_to_pair", percent=True, group=A)
+indicator("households_visited_90d", _("households in need visited in the last 90 days"),
+          _("households"), group=A)
+indicator("visit_coverage", _("households in need visited in the last 90 days"), "%",
+          kind=RATIO, numerator="households_visited_90d", denominator="households_in_need",
+          percent=True, group=A)
+indicator("measures", _("assistance measures by category"), _("measures"), by_year=True,
+          group=A, breakdown=lambda: _labels("fupin.assistance.choices", "MeasureCategory"))
+
+
+@source(("assistance.workteam", "poverty.villageprofile"), ("key_villages_with_team",))
+def _teams(code):
+    from fupin.assistance.models import WorkTeam
+    from fupin.poverty.models import VillageProfile
+
+    teams = WorkTeam._base_manager.filter(WorkTeam.current_q(today())).values("region_code")
+    yield from grouped(VillageProfile._base_manager.filter(is_key_village=True,
+                                                           region_code__in=teams),
+                       "key_villages_with_team", code)
+
+
+@source(("poverty.household", "assistance.pairing", "assistance.visit"),
+        ("households_in_need", "households_with_helper", "households_visited_90d"))
+def _households_helped(code):
+    from fupin.assistance import rules
+    from fupin.assistance.models import Pairing, Visit
+    from fupin.poverty.models import Household
+
+    day = today()
+    need = Household._base_manager.filter(status__in=rules.helped_statuses())
+    yield from grouped(need, "households_in_need", code)
+    paired = Pairing._base_manager.filter(Pairing.current_q(day)).values("household_id")
+    yield from grouped(need.filter(pk__in=paired), "households_with_helper", code)
+    visited = Visit._base_manager.filter(
+        visited_on__gte=day - datetime.timedelta(days=90), visited_on__lte=day,
+        household__isnull=False).values("household_id")
+    yield from grouped(need.filter(pk__in=visited), "households_visited_90d", code)
+
+
+@source(("assistance.pairing", "party.partymember"), ("helpers",))
+def _helpers(code):
+    from fupin.assistance.models import Pairing
+    from fupin.party.models import PartyMember
+
+    helping = Pairing._base_manager.filter(Pairing.current_q(today())).values("helper_id")
+    yield from grouped(PartyMember._base_manager.filter(pk__in=helping), "helpers", code)
+
+
+@source(("assistance.branchpairing", "party.partyorg", "poverty.villageprofile"),
+        ("branches_to_pair", "branches_paired"))
+def _branch_pairings(code):
+    from fupin.assistance.models import BranchPairing
+    from fupin.party.models import PartyOrg
+    from fupin.poverty.models import VillageProfile
+
+    needy = VillageProfile._base_manager.filter(
+        Q(is_key_village=True) | Q(is_poor_village=True)).values("region_code")
+    branches = PartyOrg._base_manager.filter(
+        kind__in=("branch", "general_branch", "committee"), region_code__in=needy,
+        dissolved_on__isnull=True)
+    yield from grouped(branches, "branches_to_pair", code)
+    paired = BranchPairing._base_manager.filter(BranchPairing.current_q(today())).values(
+        "village_org_id")
+    yield from grouped(branches.filter(pk__in=paired), "branches_paired", code)
+
+
+@source(("assistance.measure",), ("measures",))
+def _measures(code):
+    from fupin.assistance.models import Measure
+
+    yield from grouped(Measure._base_manager.exclude(state="cancelled"), "measures", code,
+                       period="year", key="category")
+
+
+def key_figures() -> list[Indicator]:
+    return [i for i in INDICATORS.values() if i.key_figure]
+
+
+def sources_for(labels: set[str]) -> list[Source]:
+    return [s for s in SOURCES if labels & set(s.models)]
+
+
+def medians_for(labels: set[str]) -> list[str]:
+    return [name for name, models in MEDIAN_MODELS.items() if labels & set(models)]
