@@ -51,8 +51,8 @@ RULES: dict[str, dict[str, str]] = {
     "accounts.apitoken": {ALL: "vacd"},
     "core.parameter": {ALL: "v", Role.ADMIN: "c"},
     # Import jobs: each user sees their own (ImportJob.policy_filter), administrators all.
-    "ingest.importjob": {Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "va", Role.TOWNSHIP: "va",
-                         Role.WORK_TEAM: "va", Role.VILLAGE: "va"},
+    "ingest.importjob": {Role.ADMIN: "vacd", Role.ORG_DEPT: "va", Role.POVERTY_OFFICE: "va",
+                         Role.TOWNSHIP: "va", Role.WORK_TEAM: "va", Role.VILLAGE: "va"},
     # Poverty registry. A helper sees only their paired households (fupin.assistance.policy).
     "poverty.povertyline": {ALL: "v", Role.ADMIN: "vacd", Role.POVERTY_OFFICE: "vac"},
     "poverty.villageprofile": {

@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 
 from fupin.core import idnumber
 from fupin.ingest.registry import (
+    BOOL,
     CODE,
     DATE,
     DECIMAL,
     ENUM,
     ID_NUMBER,
     INT,
+    REGION_KINDS,
     TEXT,
-    VILLAGE,
     Column,
 )
 
@@ -121,7 +122,7 @@ def scientific(expr: pl.Expr) -> pl.Expr:
 
 
 # Kinds whose columns hold few distinct values: parsed once per distinct value, then joined.
-BY_DISTINCT_VALUE = (ENUM, INT, DECIMAL, DATE, VILLAGE)
+BY_DISTINCT_VALUE = (ENUM, BOOL, INT, DECIMAL, DATE, *REGION_KINDS)
 
 
 def parse_column(col: Column, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
@@ -138,7 +139,7 @@ def parse_column(col: Column, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 def _parse_frame(col: Column, frame: pl.DataFrame) -> pl.DataFrame:
     raw = frame.get_column("raw")
-    if col.kind in (CODE, VILLAGE, ID_NUMBER, INT, DECIMAL, DATE):
+    if col.kind in (CODE, *REGION_KINDS, ID_NUMBER, INT, DECIMAL, DATE):
         text = _compact_series(raw)
     else:
         text = raw
@@ -164,7 +165,7 @@ def parse(col: Column, raw: pl.Expr, text: pl.Expr):
 
     if col.kind == TEXT:
         value = raw
-    elif col.kind in (CODE, VILLAGE):
+    elif col.kind in (CODE, *REGION_KINDS):
         value = _numeric_text(text.str.strip_chars_start("'"))
         checks.append(lambda v: (scientific(v), message(
             _("%(column)s was stored as a number and Excel has dropped digits; format the "
@@ -175,9 +176,11 @@ def parse(col: Column, raw: pl.Expr, text: pl.Expr):
                 message(_("%(column)s: “%(value)s” is not %(expected)s"), column=header,
                         value=pl.lit("…") if col.personal else shown(raw),
                         expected=str(col.pattern_hint))))
-    elif col.kind == ENUM:
+    elif col.kind in (ENUM, BOOL):
         value = folded(raw).replace_strict(col.value_map(), default=None,
                                            return_dtype=pl.String)
+        if col.kind == BOOL:
+            value = value == "true"
         labels = [label for _value, label in col.choices]
         allowed = ("、".join(labels) if len(labels) <= 12
                    else _("the list in the sheet of allowed values"))

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from fupin.core import changelog, idnumber
 from fupin.core.models import ChangeRecord
 from fupin.ingest import cells, sources
-from fupin.ingest.registry import ID_NUMBER, VILLAGE, Counts, Registry, fold
+from fupin.ingest.registry import ID_NUMBER, REGION_KINDS, VILLAGE, Counts, Registry, fold
 from fupin.ingest.registry import get as get_registry
 from fupin.ingest.sources import ROW, FileRejected
 from fupin.regions import scope as region_scope
@@ -215,8 +215,8 @@ def parse_chunk(raw: pl.DataFrame, mapping: dict[str, str], ctx: Context) -> pl.
     for col in registry.columns:
         if col.name in mapping and col.kind == ID_NUMBER:
             frame = check_id_numbers(frame, col, ctx)
-        elif col.name in mapping and col.kind == VILLAGE:
-            frame = check_villages(frame, col, ctx)
+        elif col.name in mapping and col.kind in REGION_KINDS:
+            frame = check_regions(frame, col, ctx)
     return frame
 
 
@@ -243,19 +243,31 @@ def check_id_numbers(frame: pl.DataFrame, col, ctx: Context) -> pl.DataFrame:
     ).drop("__valid")
 
 
-def check_villages(frame: pl.DataFrame, col, ctx: Context) -> pl.DataFrame:
-    """The code exists, is a village (level 5) and lies inside the importing user's scope."""
+def region_levels(codes, ctx: Context) -> None:
+    """Fill `ctx.regions` (code -> level, 0 for unknown) for the codes not yet looked up."""
     from fupin.regions.models import Region
 
-    name = col.name
-    codes = frame.get_column(name).drop_nulls().unique().to_list()
     unknown = [c for c in codes if c not in ctx.regions and region_scope.is_valid_code(c)]
-    if unknown:
-        for start in range(0, len(unknown), 5000):
-            batch = unknown[start:start + 5000]
-            found = dict(Region._base_manager.filter(code__in=batch).values_list("code", "level"))
-            for code in batch:
-                ctx.regions[code] = found.get(code, 0)
+    for start in range(0, len(unknown), 5000):
+        batch = unknown[start:start + 5000]
+        found = dict(Region._base_manager.filter(code__in=batch).values_list("code", "level"))
+        for code in batch:
+            ctx.regions[code] = found.get(code, 0)
+
+
+def in_scope(column: str, ctx: Context) -> pl.Expr:
+    """True where the region code in `column` lies inside the importing user's scope."""
+    if not ctx.scope:
+        return pl.lit(True)
+    low, high = region_scope.bounds(ctx.scope)
+    return (pl.col(column) >= low) & (pl.col(column) <= high)
+
+
+def check_regions(frame: pl.DataFrame, col, ctx: Context) -> pl.DataFrame:
+    """The code exists, is a village (level 5) for a VILLAGE column, and lies inside the
+    importing user's scope."""
+    name = col.name
+    region_levels(frame.get_column(name).drop_nulls().unique().to_list(), ctx)
     level = pl.col(name).replace_strict(ctx.regions, default=None, return_dtype=pl.Int64) \
         if ctx.regions else pl.lit(None, pl.Int64)
     value = cells.shown(pl.col(name))
@@ -267,14 +279,15 @@ def check_villages(frame: pl.DataFrame, col, ctx: Context) -> pl.DataFrame:
         (shaped & (level == 0),
          cells.message(_("%(column)s: %(value)s is not a known region code"),
                        column=col.header, value=value)),
-        (shaped & (level > 0) & (level != 5),
-         cells.message(_("%(column)s: %(value)s is not a village (level 5) but a region of "
-                         "level %(level)s"), column=col.header, value=value,
-                       level=level.cast(pl.String))),
     ]
+    known = shaped & (level > 0)
+    if col.kind == VILLAGE:
+        reasons.append((known & (level != 5), cells.message(
+            _("%(column)s: %(value)s is not a village (level 5) but a region of level "
+              "%(level)s"), column=col.header, value=value, level=level.cast(pl.String))))
+        known = known & (level == 5)
     if ctx.scope:
-        low, high = region_scope.bounds(ctx.scope)
-        reasons.append((shaped & (level == 5) & ((pl.col(name) < low) | (pl.col(name) > high)),
+        reasons.append((known & ~in_scope(name, ctx),
                         cells.message(_("%(column)s: %(value)s is outside your region"),
                                       column=col.header, value=value)))
     return add_reasons(frame, reasons)
@@ -290,7 +303,7 @@ def duplicates(rows: pl.LazyFrame, key: str, header: str) -> pl.DataFrame:
     repeated = keys.filter(pl.col(key).is_duplicated())
     del keys
     if repeated.is_empty():
-        return _no_reasons()
+        return no_reasons()
     return repeated.with_columns(pl.col(ROW).min().over(key).alias("__first")).filter(
         pl.col(ROW) != pl.col("__first")).select(
         ROW, cells.message(_("%(column)s is the same as in row %(row)s"), column=header,
@@ -302,14 +315,14 @@ def disagreements(rows: pl.LazyFrame, group: str, columns: list) -> pl.DataFrame
     first value given in the group. Blank cells agree with anything. The groups are counted
     first; rows are looked at only for groups that disagree."""
     if not columns:
-        return _no_reasons()
+        return no_reasons()
     names = [c.name for c in columns]
     counts = rows.filter(pl.col(group).is_not_null()).group_by(group).agg(
         [pl.col(n).drop_nulls().n_unique().alias(n) for n in names]
     ).filter(pl.any_horizontal([pl.col(n) > 1 for n in names])).select(group).collect(
         engine="streaming")
     if counts.is_empty():
-        return _no_reasons()
+        return no_reasons()
     bad = rows.join(counts.lazy(), on=group, how="semi").select(ROW, group, *names).sort(
         ROW).collect(engine="streaming")
     firsts = bad.group_by(group).agg(
@@ -327,7 +340,7 @@ def disagreements(rows: pl.LazyFrame, group: str, columns: list) -> pl.DataFrame
     return pl.concat(parts)
 
 
-def _no_reasons() -> pl.DataFrame:
+def no_reasons() -> pl.DataFrame:
     return pl.DataFrame(schema={ROW: pl.UInt32, REASON: pl.String})
 
 

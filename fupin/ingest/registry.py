@@ -5,7 +5,8 @@ and registers it with `@register`; `fupin.ingest` finds these modules when Djang
 pipeline (`fupin.ingest.pipeline`) does everything that is the same for every registry
 (reading, headers, cell normalisation, per-column checks, the error workbook, the transaction
 and the batch record); the registry adds what only it knows (checks across rows and against its
-tables, and how rows are written).
+tables, and how rows are written). A registry of one model with one row per record declares a
+`fupin.ingest.records.ModelRegistry` instead and writes no code of its own beyond extra checks.
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ DECIMAL = "decimal"  # a number with 2 decimals ("1,234.5", "1234.5元"), rounde
 DATE = "date"  # 2020-01-31, 2020/1/31, 2020.1.31, 20200131, 2020年1月31日, or an Excel serial
 ID_NUMBER = "id_number"  # a resident ID number (GB 11643), normalised
 VILLAGE = "village"  # a 12-digit region code that exists and is a village (level 5)
-KINDS = (TEXT, CODE, ENUM, INT, DECIMAL, DATE, ID_NUMBER, VILLAGE)
+REGION = "region"  # a 12-digit region code that exists, at any level
+BOOL = "bool"  # yes or no: 是/否, 有/无, √/×, true/false, 1/0 (`choices` default to 是/否)
+KINDS = (TEXT, CODE, ENUM, INT, DECIMAL, DATE, ID_NUMBER, VILLAGE, REGION, BOOL)
+REGION_KINDS = (VILLAGE, REGION)
+BOOL_CHOICES = (("true", "是"), ("false", "否"))
+BOOL_ALIASES = {"有": "true", "√": "true", "✓": "true", "y": "true", "yes": "true", "1": "true",
+                "对": "true", "无": "false", "×": "false", "✗": "false", "n": "false",
+                "no": "false", "0": "false", "不是": "false"}
 
 
 def fold(text: str) -> str:
@@ -65,6 +73,10 @@ class Column:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown column kind {self.kind!r}")
+        if self.kind == BOOL:
+            # Frozen: the defaults of a yes/no column are set once, here.
+            object.__setattr__(self, "choices", self.choices or BOOL_CHOICES)
+            object.__setattr__(self, "aliases", {**BOOL_ALIASES, **self.aliases})
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -112,6 +124,7 @@ class Registry(ABC):
     columns: tuple[Column, ...] = ()
     entities: tuple[str, ...] = ()  # what the counts are of, e.g. ("households", "persons")
     sheet_title = ""  # the template's sheet name (Chinese)
+    description = ""  # what a row is, for the upload page (translatable)
 
     def column(self, name: str) -> Column:
         for col in self.columns:

@@ -73,7 +73,8 @@ def _import_job(region_code, user):
                                         state=ImportJob.State.DONE)
 
 
-# The rule for fupin/core/policy.py RULES (the roles that may add and change households may
-# import them; a user sees their own jobs, an administrator every job in their region).
-IMPORT_JOB_RULE = {"ingest.importjob": {"admin": "vacd", "poverty_office": "va",
+# The rule for fupin/core/policy.py RULES (the roles that may add and change the records of a
+# registry may import them: households, party organizations and members; a user sees their own
+# jobs, an administrator every job in their region).
+IMPORT_JOB_RULE = {"ingest.importjob": {"admin": "vacd", "org_dept": "va", "poverty_office": "va",
                                         "township": "va", "work_team": "va", "village": "va"}}

@@ -14,7 +14,7 @@ urlpatterns = [
 # carry registry and model as class attributes: the access-matrix test reads them there.
 for spec in registries.all_registries():
     upload = type(f"{spec.name.title()}UploadView", (views.UploadView,),
-                  {"registry_name": spec.name})
+                  {"registry_name": spec.name, "model": spec.model})
     template = type(f"{spec.name.title()}TemplateView", (views.TemplateView,),
                     {"registry_name": spec.name, "model": spec.model})
     urlpatterns += [

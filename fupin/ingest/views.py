@@ -56,6 +56,9 @@ class RegistryMixin:
 
 
 class UploadView(RegistryMixin, AccessMixin, generic.FormView):
+    """Who may import a registry is who may add and change its records (`model` is set to the
+    registry's model for each registry in urls.py, where the access-matrix test reads it)."""
+
     model = ImportJob
     action = "add"
     form_class = UploadForm

@@ -24,13 +24,24 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from fupin.ingest.cells import FORMULA_START
-from fupin.ingest.registry import CODE, DATE, DECIMAL, ENUM, ID_NUMBER, INT, VILLAGE, Registry
+from fupin.ingest.registry import (
+    BOOL,
+    CODE,
+    DATE,
+    DECIMAL,
+    ENUM,
+    ID_NUMBER,
+    INT,
+    REGION_KINDS,
+    Registry,
+)
 
 VALUES_SHEET = "允许值"
 MAX_ROW = 1048576
 BAD_FILL = PatternFill("solid", fgColor="FFF2CC")
 BAD_FONT = Font(color="C00000")
-TEXT_KINDS = (CODE, ID_NUMBER, VILLAGE)
+TEXT_KINDS = (CODE, ID_NUMBER, *REGION_KINDS)
+LIST_KINDS = (ENUM, BOOL)  # columns offered as a list of allowed values
 
 
 def neutralise(value):
@@ -79,7 +90,7 @@ def _write_xlsx(registry: Registry, columns, path: Path, frames) -> int:
             sheet.column_dimensions[letter].number_format = "@"
         elif col.kind == DATE:
             sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
-    enums = [c for c in columns if c.kind == ENUM]
+    enums = [c for c in columns if c.kind in LIST_KINDS]
     # The sheet of allowed values: one column per enumeration, its Chinese labels.
     longest = max((len(c.choices) for c in enums), default=0)
     values.append([c.header for c in enums])
@@ -126,6 +137,10 @@ def display_frames(registry: Registry, frames: Iterable[pl.DataFrame], *,
             expr = pl.col(col.name)
             if col.kind == ENUM:
                 expr = expr.replace_strict(col.labels(), default=expr, return_dtype=pl.String)
+            elif col.kind == BOOL:
+                labels = col.labels()
+                expr = pl.when(expr.cast(pl.Boolean)).then(pl.lit(labels["true"])).when(
+                    expr.cast(pl.Boolean).not_()).then(pl.lit(labels["false"]))
             if masked and col.personal == HEALTH:
                 expr = pl.when(expr.is_null() | (expr == "")).then(expr).otherwise(pl.lit(hidden))
             elif masked and col.personal:

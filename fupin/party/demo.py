@@ -535,7 +535,23 @@ def term_start(day: date) -> date:
 
 
 # --- organizations --------------------------------------------------------------------------------
-ORG_FIELDS = ("region_code", "name", "kind", "basis", "parent", "founded_on")
+ORG_FIELDS = ("region_code", "name", "kind", "basis", "parent", "founded_on", "code")
+
+
+class OrgCodes:
+    """Organization codes as PartyOrg.next_code gives them (the region code and a 3-digit
+    number), numbered on from the codes already there."""
+
+    def __init__(self):
+        self.last: dict[str, int] = defaultdict(int)
+        for code in PartyOrg._base_manager.values_list("code", flat=True).iterator():
+            region, number = code[:12], code[12:]
+            if number.isdigit():
+                self.last[region] = max(self.last[region], int(number))
+
+    def next(self, region_code: str) -> str:
+        self.last[region_code] += 1
+        return f"{region_code}{self.last[region_code]:03d}"
 
 
 def org_counts(record: ChangeRecord) -> dict[str, int]:
@@ -582,10 +598,11 @@ def orgs(ctx: demo.DemoContext) -> str:
                  parent, founded(1980, 2008)) for unit in units]
 
     table = Table(PartyOrg, ORG_FIELDS)
+    org_codes = OrgCodes()
 
     def write(rows: list[tuple]) -> dict:
         last = max_id(PartyOrg)
-        table.write(rows)
+        table.write([(*row, org_codes.next(row[0])) for row in rows])
         ids = new_ids(PartyOrg, last, "region_code", "name")
         written.extend((min(ids.values()), max(ids.values())) if ids else ())
         return ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -24,9 +24,13 @@ class PartyOrg(ScopedModel):
     """A party organization (党组织): committee, general branch, branch or group.
 
     `region_code` is where it sits; a joint org (村村联建 and the like) also lists every region
-    it covers in `covered_regions` and is visible in each of their scopes.
+    it covers in `covered_regions` and is visible in each of their scopes. `code` (组织代码) is
+    its natural key in imports and exports; one created without a code gets the next free
+    `<region code><3-digit number>` of its region.
     """
 
+    code = models.CharField(_("organization code"), max_length=30, unique=True, blank=True,
+                            help_text=_("Left blank, the region code and a number are given."))
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=c.OrgKind.choices)
     basis = models.CharField(_("set up"), max_length=20, choices=c.OrgBasis.choices,
@@ -45,6 +49,30 @@ class PartyOrg(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.code:
+            return super().save(*args, **kwargs)
+        for attempt in range(5):
+            self.code = self.next_code(self.region_code)
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                # Someone took the number meanwhile: take the next one.
+                taken = PartyOrg._base_manager.filter(code=self.code).exists()
+                self.code = ""
+                if attempt == 4 or not taken:
+                    raise
+        return None  # pragma: no cover - the loop returns or raises
+
+    @staticmethod
+    def next_code(region_code: str) -> str:
+        """The region code and the next number (3 digits or more) after those it has."""
+        used = [code[len(region_code):] for code in PartyOrg._base_manager.filter(
+            code__startswith=region_code).values_list("code", flat=True)]
+        last = max((int(n) for n in used if n.isdigit()), default=0)
+        return f"{region_code}{last + 1:03d}"
 
     @staticmethod
     def scope_q(code: str) -> Q:

@@ -1,7 +1,7 @@
 from fupin.core.tables import make_table
 from fupin.party import models as m
 
-PartyOrgTable = make_table(m.PartyOrg, ("name", "kind", "basis", "region_code", "parent",
+PartyOrgTable = make_table(m.PartyOrg, ("name", "code", "kind", "basis", "region_code", "parent",
                                         "secretary", "founded_on"), link="name")
 PartyMemberTable = make_table(m.PartyMember, (
     "name", "org", "region_code", "stage", "sex", "birth_date", "ethnicity", "education",

@@ -97,3 +97,18 @@ def test_template_download(regions, make_user):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.worksheets[0].cell(1, 1).value == "户编号"
+
+
+def test_every_registry_has_an_upload_page_and_a_template(regions, make_user):
+    from fupin.ingest import registry as registries
+
+    client = client_for(make_user(Role.ADMIN, COUNTY_A))
+    names = registries.names()
+    assert {"households", "orgs", "members"} <= set(names)
+    for name in names:
+        page = client.get(reverse(f"ingest:{name}_upload"))
+        assert page.status_code == 200 and b'data-testid="template"' in page.content, name
+        response = client.get(reverse(f"ingest:{name}_template"))
+        assert response.status_code == 200, name
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
+        assert sheet.cell(1, 1).value == registries.get(name).columns[0].header

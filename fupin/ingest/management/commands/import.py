@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from fupin.core.context import acting_as
+from fupin.core.policy import can
 from fupin.ingest import pipeline
 from fupin.ingest.registry import names
 from fupin.ingest.sources import FileRejected
@@ -36,6 +37,9 @@ class Command(BaseCommand):
                errors: str | None = None, username: str | None = None, **options):
         spec = registry_or_error(registry)
         user = user_or_error(username)
+        if user is not None and not all(can(user, spec.model, a) for a in ("add", "change")):
+            raise CommandError(_("%(user)s may not import %(what)s")
+                               % {"user": user, "what": spec.verbose_name})
         bars = ProgressBars()
         try:
             with acting_as(user, label=f"cli:import {spec.name}"):
