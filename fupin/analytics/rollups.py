@@ -22,7 +22,15 @@ from django.utils import timezone
 from fupin.analytics import indicators as ind
 from fupin.analytics.models import Rollup
 from fupin.ingest import db
-from fupin.regions.scope import LEVELS, PREFIX_LENGTH, ancestor_codes, is_within, level_of, within
+from fupin.regions.scope import (
+    LEVELS,
+    PREFIX_LENGTH,
+    ancestor_codes,
+    is_within,
+    level_of,
+    parent_code,
+    within,
+)
 
 SCHEMA = {"indicator": pl.String, "region_code": pl.String, "period": pl.Int64,
           "key": pl.String, "value": pl.Float64}
@@ -160,7 +168,7 @@ def refresh(codes: list[str] | None = None, labels: set[str] | None = None, *,
         return Refreshed()
     result = Refreshed(regions=list(codes or []))
     # The deepest of nested codes is refreshed with its ancestor's subtree anyway.
-    tops = [None] if codes is None else _outermost(codes)
+    tops = [None] if codes is None else _collapse(_outermost(codes))
     with transaction.atomic():
         for code in tops:
             top_level = level_of(code) if code else 1
@@ -178,6 +186,18 @@ def refresh(codes: list[str] | None = None, labels: set[str] | None = None, *,
                     ancestor, names, medians if ancestor_medians else [], started)
     result.seconds = (timezone.now() - started).total_seconds()
     return result
+
+
+MAX_SUBTREES = 40
+
+
+def _collapse(codes: list[str]) -> list[str]:
+    """Few subtrees, each one query per source: many touched villages become their
+    townships, then counties, ... until at most MAX_SUBTREES remain."""
+    while len(codes) > MAX_SUBTREES:
+        deepest = max(level_of(c) for c in codes)
+        codes = _outermost({parent_code(c) if level_of(c) == deepest else c for c in codes})
+    return codes
 
 
 def _outermost(codes: Iterable[str]) -> list[str]:

@@ -423,6 +423,8 @@ def import_file(registry: Registry | str, path: str | Path, *, user=None, dry_ru
         except IntegrityError:
             # A key checked as new was written by someone else meanwhile: nothing was stored.
             raise ConcurrentChange from None
+        if not dry_run and ctx.record is not None:
+            _refresh_rollups(registry, spill)
         ctx.report("write", spill.rows, spill.rows)
         return ImportResult(
             registry=registry.name, path=path, sha256=ctx.sha256, rows=spill.rows,
@@ -432,6 +434,17 @@ def import_file(registry: Registry | str, path: str | Path, *, user=None, dry_ru
         shutil.rmtree(workdir, ignore_errors=True)
         if hasattr(source, "close"):
             source.close()
+
+
+def _refresh_rollups(registry: Registry, spill: Spill) -> None:
+    """Bulk writes send no signals: refresh the rollups of the regions the file touched, once
+    the import has committed (at once when there is no outer transaction)."""
+    from fupin.analytics import rollups
+
+    codes = (spill.scan().select(pl.col(registry.region_column).unique())
+             .collect().get_column(registry.region_column).drop_nulls().to_list())
+    label = registry.model._meta.label_lower
+    transaction.on_commit(lambda: rollups.refresh(codes, {label}))
 
 
 def default_errors_path(path: Path) -> Path:

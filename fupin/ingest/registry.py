@@ -124,6 +124,8 @@ class Registry(ABC):
     columns: tuple[Column, ...] = ()
     entities: tuple[str, ...] = ()  # what the counts are of, e.g. ("households", "persons")
     sheet_title = ""  # the template's sheet name (Chinese)
+    region_column = "region_code"  # the column of the written rows holding their region
+
     description = ""  # what a row is, for the upload page (translatable)
 
     def column(self, name: str) -> Column:

@@ -1,0 +1,83 @@
+"""Keeping rollups current: an import refreshes the regions of its rows; a page write
+refreshes its region when the transaction commits, a rolled-back one refreshes nothing; many
+touched regions collapse to a few subtrees with the same result as a full rebuild."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from fupin.analytics import rollups
+from fupin.analytics.models import Rollup
+from fupin.core.context import acting_as
+from fupin.core.testing import COUNTY_A, TOWNSHIP_A, VILLAGE_A, VILLAGE_B, make_household
+from fupin.ingest import pipeline
+from fupin.ingest.testing import household_rows, write_rows
+from fupin.poverty.models import Household
+
+VILLAGE_A2 = "520102001002"
+
+
+def rows() -> dict:
+    return {(r.region_code, r.indicator, r.period, r.key): r.value
+            for r in Rollup._base_manager.all()}
+
+
+def test_import_refreshes_the_regions_it_wrote(regions, tmp_path,
+                                              django_capture_on_commit_callbacks):
+    rollups.refresh()
+    path = write_rows(tmp_path / "h.csv", household_rows(count=3, members=2, village=VILLAGE_A))
+    with django_capture_on_commit_callbacks(execute=True):
+        with acting_as(None, label="test"):
+            pipeline.import_file("households", path)
+    for code in (VILLAGE_A, TOWNSHIP_A, COUNTY_A, "520000000000"):
+        figures = rollups.summary(code, ["poor_households", "poor_persons"])
+        assert figures == {"poor_households": 3, "poor_persons": 6}, code
+    assert rollups.summary(VILLAGE_B, ["poor_households"])["poor_households"] == 0
+    # a dry run changes nothing
+    before = rows()
+    path2 = write_rows(tmp_path / "h2.csv", household_rows(count=2, village=VILLAGE_A2,
+                                                          prefix="U", start=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        with acting_as(None, label="test"):
+            pipeline.import_file("households", path2, dry_run=True)
+    assert rows() == before
+
+
+def test_write_refreshes_on_commit_not_on_rollback(regions, django_capture_on_commit_callbacks):
+    household = make_household(VILLAGE_A)
+    rollups.refresh()
+    assert rollups.summary(COUNTY_A, ["poor_households"])["poor_households"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic(), acting_as(None, label="test"):
+                Household.objects.filter(pk=household.pk).get().delete()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+    assert rollups.summary(COUNTY_A, ["poor_households"])["poor_households"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic(), acting_as(None, label="test"):
+            h = Household.objects.get(pk=household.pk)
+            h.status = "exited"
+            h.exit_year = 2016
+            h.save()
+    county = rollups.summary(COUNTY_A, ["poor_households", "exits"])
+    assert county == {"poor_households": 0, "exits": {2016: Decimal(1)}}
+
+
+def test_many_regions_collapse_to_the_same_result(regions, monkeypatch):
+    for village in (VILLAGE_A, VILLAGE_A2, VILLAGE_B):
+        make_household(village)
+    rollups.refresh()
+    full = rows()
+    Rollup._base_manager.all().delete()
+    rollups.refresh()  # a base to refresh incrementally against
+    with acting_as(None, label="test"):
+        Household.objects.filter(region_code=VILLAGE_B).update(status="low_income")
+    monkeypatch.setattr(rollups, "MAX_SUBTREES", 1)
+    rollups.refresh([VILLAGE_A, VILLAGE_A2, VILLAGE_B], {"poverty.household"})
+    after = rows()
+    rollups.refresh()
+    assert after == rows() != full
