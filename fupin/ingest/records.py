@@ -99,9 +99,14 @@ class Ref:
     ForeignKey (e.g. "org"), `key` the field of the target model that the key is (e.g. "code").
     `fetch`: fields of the target the registry's own checks read (as `ref_field(column, name)`
     in `check_rows`, or through `linked()`). `in_scope`: the target must lie inside the
-    importing user's region. `fixed`: a registered record keeps its target (`fixed_hint` says
-    how it is changed instead). A blank cell clears the field unless the column has
-    `blank_keeps`.
+    importing user's region and, where the policy narrows the target's model further (a
+    helper's own households), be one the user may see (`restrict(..., "view")`). `fixed`: a
+    registered record keeps its target (`fixed_hint` says how it is changed instead). A blank
+    cell clears the field unless the column has `blank_keeps`.
+    `match`: (column, target field) pairs the target must also agree with, for a target
+    whose natural key spans several columns (a work team by its name, village and start
+    date): `key` is looked up, then the pairs pick among the records with that key. Not
+    for a ref to the own model, nor for `linked()`.
     """
 
     column: str
@@ -111,6 +116,7 @@ class Ref:
     in_scope: bool = True
     fixed: bool = False
     fixed_hint: str = ""
+    match: tuple[tuple[str, str], ...] = ()
 
 
 class ModelRegistry(Registry):
@@ -122,8 +128,11 @@ class ModelRegistry(Registry):
     movable = False  # may an import move a registered record to another region?
     acyclic = True  # a ref to the own model may not make a record its own ancestor
     derived: tuple[str, ...] = ()  # columns `check_rows` fills even when the file lacks them
+    # (an export-only derived column is never read, always written: a stored derivation)
+    optional_key: tuple[str, ...] = ()  # key columns that may be blank (a blank part is "")
     export_fields: dict[str, str] = {}  # column -> ORM lookup of an export-only column
     chunk_rows = 50000  # rows per exported frame
+    region_column = REGION
 
     def __init__(self):
         super().__init__()
@@ -150,8 +159,10 @@ class ModelRegistry(Registry):
         if not self.key or not set(self.key) <= names:
             raise ImproperlyConfigured(f"{where}: key {self.key!r} must name columns")
         for name in self.key:
-            if not self.column(name).required:
+            if not self.column(name).required and name not in self.optional_key:
                 raise ImproperlyConfigured(f"{where}: key column {name} must be required")
+        if not set(self.optional_key) <= set(self.key):
+            raise ImproperlyConfigured(f"{where}: optional_key must name key columns")
         for ref in self.refs:
             if ref.column not in names:
                 raise ImproperlyConfigured(f"{where}: ref column {ref.column} is not a column")
@@ -166,6 +177,15 @@ class ModelRegistry(Registry):
                 raise ImproperlyConfigured(f"{where}: a ref to the own model must use the key")
             if self.is_self(ref) and ref.column in self.key:
                 raise ImproperlyConfigured(f"{where}: a key cannot hold a ref to the own model")
+            for column, name in ref.match:
+                if column not in names or self.is_self(ref):
+                    raise ImproperlyConfigured(f"{where}: {ref} matches an unknown column or "
+                                               "the own model")
+                try:
+                    self.target(ref)._meta.get_field(name)
+                except FieldDoesNotExist:
+                    raise ImproperlyConfigured(f"{where}: {ref} matches a field that does not "
+                                               "exist") from None
         region_ref = self.ref(self.region)
         if region_ref is not None:
             if (self.is_self(region_ref) or not self.column(self.region).required
