@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("fupin.core.urls")),
     path("poverty/", include("fupin.poverty.urls")),
     path("party/", include("fupin.party.urls")),
+    path("assistance/", include("fupin.assistance.urls")),
     path("ingest/", include("fupin.ingest.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -65,6 +65,8 @@ def start_pairing(household: Household, helper: PartyMember, *, user, starts_on:
                               "are paired with a helper.")
                             % {"household": household.number,
                                "status": household.get_status_display()}, code="status")
+    if unit_level and unit_level not in c.UnitLevel.values:
+        raise ActionRefused(_("Choose the level of the helper's unit."), code="unit_level")
     if helper.left_on is not None or helper.stage not in ("probationary", "full"):
         raise ActionRefused(_("%(helper)s is not a current party member.") % {"helper": helper},
                             code="helper")
@@ -124,6 +126,8 @@ def record_visit(*, user, visited_on: datetime.date, findings: str,
     """Log a visit to a household, or to a village (`region_code`) when no household is
     given. The visitor defaults to the user's own member record and name."""
     require(user, Visit, "add")
+    if kind not in c.VisitKind.values:
+        raise ActionRefused(_("Choose how the visit was made."), code="kind")
     not_future(visited_on)
     if not (findings or "").strip():
         raise ActionRefused(_("Say what was found on the visit."), code="findings")

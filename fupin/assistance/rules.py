@@ -174,10 +174,6 @@ def _detail(row) -> str:
     return row.get_absolute_url()
 
 
-def _village(row) -> str:
-    return reverse("regions:region", kwargs={"code": row.region_code})
-
-
 GAPS: tuple[Gap, ...] = (
     Gap("key_villages_without_team", _("key villages without a work team"),
         _("station a work team"), VillageProfile, _key_villages_without_team,
@@ -188,7 +184,8 @@ GAPS: tuple[Gap, ...] = (
     Gap("teams_low_presence", _("work teams short of days in the village last month"),
         _("record or improve presence"), m.WorkTeam, _teams_low_presence, _detail),
     Gap("households_without_helper", _("households in need without a current helper"),
-        _("pair a helper"), Household, _households_without_helper, _detail),
+        _("pair a helper"), Household, _households_without_helper,
+        lambda row: reverse("assistance:household_pair", kwargs={"pk": row.pk})),
     Gap("helpers_over_limit", _("helpers over the load limit"), _("move households to "
         "another helper"), None, _helpers_over_limit, _detail),
     Gap("branches_without_pairing", _("branches of key and poor villages without a pairing"),

@@ -59,6 +59,16 @@ class ScopedModelForm(forms.ModelForm):
         return instance
 
 
+class DateInput(forms.DateInput):
+    """A date picker. Its value is ISO whatever the language: a type="date" input takes nothing
+    else (zh-hans would render 2025/06/01, which the browser shows as empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's name
+        super().__init__(attrs, format=format)
+
+
 def make_form(model, fields: list[str], *, region_level: int | None = None,
               region_from: str | None = None, widgets: dict | None = None):
     """A ScopedModelForm for `model` from a declaration; date fields get a date picker."""
@@ -68,7 +78,7 @@ def make_form(model, fields: list[str], *, region_level: int | None = None,
     for name in fields:
         field = model._meta.get_field(name)
         if isinstance(field, m.DateField) and not isinstance(field, m.DateTimeField):
-            widgets.setdefault(name, forms.DateInput(attrs={"type": "date"}))
+            widgets.setdefault(name, DateInput())
         if isinstance(field, m.TextField):
             widgets.setdefault(name, forms.Textarea(attrs={"rows": 3}))
     meta = type("Meta", (), {"model": model, "fields": fields, "widgets": widgets})

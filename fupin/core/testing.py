@@ -18,6 +18,7 @@ and inherits list, detail, create, edit, delete, history, export and permission 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 from collections.abc import Callable
@@ -140,13 +141,14 @@ def _token(region_code, user):
 
 
 def sample_for(label: str, region_code: str, user=None):
-    if label not in SAMPLES:
-        _discover_samples()
+    _discover_samples()
     return SAMPLES[label](region_code, user)
 
 
+@functools.cache
 def _discover_samples() -> None:
-    """Apps keep their sample makers in `<app>/testing.py`."""
+    """Apps keep their sample makers in `<app>/testing.py` (imported once, all of them, so
+    that no maker depends on which label was asked for first)."""
     import importlib
     import importlib.util
 
@@ -324,24 +326,34 @@ def make_household(region_code: str = VILLAGE_A, members: int = 2, **extra):
     return household
 
 
+def member_of(user, region_code):
+    """The user's party-member record, made (in `region_code`) and linked on first use."""
+    if user.member_id:
+        return user.member
+    from fupin.party.testing import make_member
+
+    member = make_member(region_code)
+    with acting_as(None, label="test"):
+        user.member = member
+        user.save(update_fields=["member"])
+    return member
+
+
 def helped_by(household, user):
     """Pair `household` with `user` when the user is a helper (a helper sees only the
-    households paired with their member record); returns the household."""
+    households paired with their member record) and it has no current helper yet."""
     if user is None or getattr(user, "role", None) != Role.HELPER:
         return household
     import datetime
 
     from fupin.assistance.models import Pairing
-    from fupin.party.testing import make_member
 
-    if user.member_id is None:
-        user.member = make_member(household.region_code)
+    if not Pairing._base_manager.filter(household=household, ends_on__isnull=True).exists():
         with acting_as(None, label="test"):
-            user.save(update_fields=["member"])
-    with acting_as(None, label="test"):
-        Pairing.objects.create(household=household, helper=user.member,
-                               region_code=household.region_code,
-                               starts_on=datetime.date(2020, 1, 1))
+            Pairing.objects.create(household=household,
+                                   helper=member_of(user, household.region_code),
+                                   region_code=household.region_code,
+                                   starts_on=datetime.date(2020, 1, 1))
     return household
 
 

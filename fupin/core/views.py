@@ -375,3 +375,12 @@ class ObjectActionView(AccessMixin, generic.FormView):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+def viewset(model, table, filterset, form=None, read_only=False, **extra) -> type[ViewSet]:
+    """A ViewSet for `model` from its table, filterset and form; `read_only` for records that
+    change only through actions (no create, edit or delete pages)."""
+    attrs = {"model": model, "table": table, "filterset": filterset, "form": form, **extra}
+    if read_only:
+        attrs.update(create_view=None, edit_view=None, delete_view=None)
+    return type(f"{model.__name__}Views", (ViewSet,), attrs)

@@ -23,18 +23,25 @@ and the base gives the template, the export of the same shape and the import, al
 - per chunk: every ref's keys are looked up once (the target's id, region and `fetch` fields);
   an unknown key is an error, except for a ref to the registry's own model, whose target may be
   a row of the same file; a target outside the importing user's region is an error
-  (`in_scope`); the record's region is the region column or the ref's target's; the natural key
-  is looked up: a record registered in another region, or one that would move region or change
-  a `fixed` ref, is an error;
+  (`in_scope`), and so is one the policy hides from the user where it narrows the target's
+  model beyond the region (a helper's own households); a target whose natural key spans
+  several columns is picked by `Ref.match`; the record's region is the region column or the
+  ref's target's; the natural key is looked up: a record registered in another region, one
+  the policy does not let the user change, or one that would move region or change a `fixed`
+  ref, is an error;
 - across the file: a key given twice; a ref to the own model that is neither registered nor in
   the file; loops (a record below itself);
 - writing: new records get ids up front (so that rows of the file may point at each other),
-  existing ones are updated through a staging table only where a value differs, with one batch
-  change record; a repeated import, or an import of an export, changes nothing.
+  existing ones are updated through a staging table only where a value differs (before the
+  new ones are inserted, so that a row may end what a new row replaces under a unique
+  constraint), with one batch change record; a repeated import, or an import of an export,
+  changes nothing.
 
 A registry adds its own checks in `check_rows` (per chunk, with the refs resolved) and
 `check_across` (the whole file, e.g. with `linked()` for what a ref points at). A column's
-`max_length` defaults to its model field's.
+`max_length` defaults to its model field's. `derived` columns are filled by `check_rows`; an
+export-only derived column is a stored derivation (written, never read). `optional_key` names
+key columns that may be blank (a visit to a village has no household).
 """
 
 from __future__ import annotations
@@ -252,7 +259,9 @@ class ModelRegistry(Registry):
         frame = frame.with_columns(
             (pl.col(ref_field(region_ref.column, "region_code")) if region_ref
              else pl.col(self.region)).cast(pl.String).alias(REGION))
-        frame = frame.with_columns(self._key_expr().alias(KEY))
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(n) for n in self.optional_key
+                                   if n not in frame.columns)
+        frame = frame.with_columns(self._key_expr(frame.columns).alias(KEY))
         frame = self._against_records(frame, ctx, state)
         for col in self._unique(ctx):
             frame = self._unique_against_records(frame, col, ctx, state)
@@ -262,11 +271,15 @@ class ModelRegistry(Registry):
                 REGION, *[ref_id(r.column) for r in self.refs if r.column in ctx.present]]
         return frame.select(keep)
 
-    def _key_expr(self) -> pl.Expr:
+    def _key_expr(self, columns: list[str]) -> pl.Expr:
         parts = []
         for name in self.key:
             ref = self.ref(name)
-            parts.append(pl.col(ref_id(name) if ref else name).cast(pl.String))
+            source = ref_id(name) if ref else name
+            value = pl.col(source).cast(pl.String) if source in columns else pl.lit(None, pl.String)
+            if name in self.optional_key:  # blank: "" (a given but unknown ref stays null)
+                value = pl.when(pl.col(name).is_null()).then(pl.lit("")).otherwise(value)
+            parts.append(value)
         return parts[0] if len(parts) == 1 else pl.concat_str(parts, separator=SEPARATOR)
 
     def _resolve(self, frame: pl.DataFrame, ref: Ref, ctx, state: dict) -> pl.DataFrame:
@@ -274,6 +287,7 @@ class ModelRegistry(Registry):
         target = self.target(ref)
         has_region = _has_field(target, "region_code")
         fetch = [f for f in ref.fetch if f != "region_code"]
+        fetch += [f for _c, f in ref.match if f not in fetch and f != "region_code"]
         names = ["__k", "__id", *(["region_code"] if has_region else []), *fetch]
         seen: set = state.setdefault(f"seen:{ref.column}", set())
         known: list = state.setdefault(f"targets:{ref.column}", [])
@@ -301,7 +315,21 @@ class ModelRegistry(Registry):
                                          for n in names})
         table = table.rename({"__k": ref.column, "__id": ref_id(ref.column),
                               **{n: ref_field(ref.column, n) for n in names[2:]}})
-        frame = frame.join(table, on=ref.column, how="left", maintain_order="left")
+        if ref.match:
+            # Several records may share the key: the matched columns pick one (compared as
+            # text, which is how dates and codes come back from either database).
+            on = [f"__match{i}" for i in range(len(ref.match))]
+            table = table.with_columns(
+                pl.col(ref_field(ref.column, name)).cast(pl.String).alias(m)
+                for m, (_c, name) in zip(on, ref.match, strict=True)
+            ).sort(ref_id(ref.column)).unique([ref.column, *on], keep="first",
+                                               maintain_order=True)
+            frame = frame.with_columns(pl.col(column).cast(pl.String).alias(m)
+                                       for m, (column, _f) in zip(on, ref.match, strict=True))
+            frame = frame.join(table, on=[ref.column, *on], how="left",
+                               maintain_order="left").drop(on)
+        else:
+            frame = frame.join(table, on=ref.column, how="left", maintain_order="left")
         if not has_region:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(
                 ref_field(ref.column, "region_code")))
@@ -314,15 +342,29 @@ class ModelRegistry(Registry):
         if col.personal:  # an ID number is never repeated in a reason
             unknown = _("%(column)s: no %(model)s has this %(field)s")
             outside = _("%(column)s: this %(model)s is outside your region")
+            hidden = _("%(column)s: this %(model)s is not among those you may see")
         else:
             what["value"] = cells.shown(pl.col(ref.column))
             unknown = _("%(column)s: no %(model)s has the %(field)s “%(value)s”")
             outside = _("%(column)s: the %(model)s “%(value)s” is outside your region")
+            hidden = _("%(column)s: the %(model)s “%(value)s” is not among those you may see")
+        if ref.match:
+            what["others"] = "、".join(self.column(c).header for c, _f in ref.match)
+            unknown = (_("%(column)s: no %(model)s has this %(field)s and the %(others)s given")
+                       if col.personal else
+                       _("%(column)s: no %(model)s has the %(field)s “%(value)s” and the "
+                         "%(others)s given"))
         if not self.is_self(ref):  # a ref to the own model may point at a row of the file
             reasons.append((given & ~found, cells.message(unknown, **what)))
+        inside = pl.lit(True)
         if ref.in_scope and has_region and ctx.scope:
-            reasons.append((found & ~in_scope(ref_field(ref.column, "region_code"), ctx),
-                            cells.message(outside, **what)))
+            inside = in_scope(ref_field(ref.column, "region_code"), ctx)
+            reasons.append((found & ~inside, cells.message(outside, **what)))
+        if ref.in_scope and not self.is_self(ref):
+            allowed = _allowed(target, frame.get_column(ref_id(ref.column)), ctx.user, "view")
+            if allowed is not None:
+                reasons.append((found & inside & ~pl.col(ref_id(ref.column)).is_in(allowed),
+                                cells.message(hidden, **what)))
         return add_reasons(frame, reasons)
 
     def _against_records(self, frame: pl.DataFrame, ctx, state: dict) -> pl.DataFrame:
@@ -347,7 +389,7 @@ class ModelRegistry(Registry):
         header = self.key_header()
         personal = any(self.column(n).personal for n in self.key)
         key_value = pl.lit("") if personal else pl.lit(" ") + cells.shown(pl.concat_str(
-            [pl.col(n).cast(pl.String) for n in self.key], separator="+"))
+            [pl.col(n).cast(pl.String) for n in self.key], separator="+", ignore_nulls=True))
         reasons = [(registered & ~inside, cells.message(
             _("%(column)s%(value)s is registered in another region"), column=header,
             value=key_value))]
@@ -374,6 +416,11 @@ class ModelRegistry(Registry):
                                         current=pl.col(f"__db_{ref.column}__key").fill_null("-"),
                                         hint=hint)
             reasons.append((changed, message))
+        allowed = _allowed(self.model, frame.get_column(ID), ctx.user, "change")
+        if allowed is not None:
+            reasons.append((registered & inside & ~pl.col(ID).is_in(allowed), cells.message(
+                _("%(column)s%(value)s is registered, and not among the records you may "
+                  "change"), column=header, value=key_value)))
         frame = add_reasons(frame, reasons)
         return frame.drop([n for n in empty if n != ID])
 
@@ -427,7 +474,9 @@ class ModelRegistry(Registry):
         return expr
 
     def _key_sql(self) -> str:
-        return f" || '{SEPARATOR}' || ".join(self._sql_value(n) for n in self.key)
+        return f" || '{SEPARATOR}' || ".join(
+            f"COALESCE({self._sql_value(n)}, '')" if n in self.optional_key else
+            self._sql_value(n) for n in self.key)
 
     def _record_sql(self, fixed: list[Ref]) -> str:
         meta = self.model._meta
@@ -598,16 +647,19 @@ class ModelRegistry(Registry):
                 done += chunk.height
                 ctx.report("write", done, spill.rows)
 
-        db.copy_frames(meta.db_table, new_rows())
+        # Updates first: an update may free a value under a unique constraint (ending a
+        # household's current pairing) that a new row of the same file takes.
         if stage.apply(keep, stamp) != updated:
             raise ConcurrentChange
         stage.drop()
+        db.copy_frames(meta.db_table, new_rows())
         return counts
 
     def _given(self, col: Column, ctx) -> bool:
         """Whether an import of this file writes the column."""
-        return not col.export_only and col.name not in self.export_fields and (
-            col.name in ctx.present or col.name in self.derived)
+        if col.name in self.export_fields:
+            return False
+        return col.name in self.derived or (not col.export_only and col.name in ctx.present)
 
     def _written(self, ctx) -> list[str]:
         """The model columns an import of this file writes."""
@@ -701,6 +753,23 @@ def _any(state: dict, model) -> bool:
     if label not in state:
         state[label] = db.has_rows(model)
     return state[label]
+
+
+def _allowed(model, ids: pl.Series, user, action: str) -> pl.Series | None:
+    """Which of `ids` the policy lets `user` take `action` on, for a model that the policy
+    narrows beyond the region (a helper's own households and visits); None when there is
+    nothing more to check than the region (the system, or a model without narrowing)."""
+    from fupin.core.policy import FILTERS, model_label, restrict
+
+    if user is None or not (getattr(model, "policy_filter", None)
+                            or FILTERS.get(model_label(model))):
+        return None
+    wanted = ids.drop_nulls().unique().to_list()
+    allowed: list[int] = []
+    for start in range(0, len(wanted), 5000):
+        rows = model._base_manager.filter(pk__in=wanted[start:start + 5000])
+        allowed += restrict(rows, user, action).values_list("pk", flat=True)
+    return pl.Series(allowed, dtype=pl.Int64)
 
 
 def _has_field(model, name: str) -> bool:

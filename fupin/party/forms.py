@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.forms import IdentityMixin, ScopedModelForm, make_form
+from fupin.core.forms import DateInput, IdentityMixin, ScopedModelForm, make_form
 from fupin.party import models as m
 
 
@@ -10,8 +10,8 @@ class PartyOrgForm(ScopedModelForm):
     class Meta:
         model = m.PartyOrg
         fields = ["name", "kind", "basis", "region_code", "parent", "founded_on", "dissolved_on"]
-        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}),
-                   "dissolved_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"founded_on": DateInput(),
+                   "dissolved_on": DateInput()}
 
     def clean(self):
         cleaned = super().clean()
@@ -35,7 +35,7 @@ class PartyMemberForm(IdentityMixin, ScopedModelForm):
         model = m.PartyMember
         fields = ["org", "name", "id_number", "sex", "birth_date", "ethnicity", "education",
                   "phone", "occupation", "is_farmer", "is_demo_household"]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"birth_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +52,7 @@ class CadreForm(IdentityMixin, ScopedModelForm):
         model = m.Cadre
         fields = ["name", "region_code", "id_number", "sex", "birth_date", "education",
                   "is_college_graduate", "member", "phone"]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"birth_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +90,7 @@ class ActionForm(forms.Form):
 
 def _date_field(label):
     return forms.DateField(label=label, initial=timezone.localdate,
-                           widget=forms.DateInput(attrs={"type": "date"}))
+                           widget=DateInput())
 
 
 class AdvanceStageForm(ActionForm):
@@ -153,9 +153,9 @@ class MeetingForm(ActionForm):
 class PeriodForm(forms.Form):
     region = forms.CharField(label=_("region"), required=False)
     start = forms.DateField(label=_("from"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DateInput())
     end = forms.DateField(label=_("to"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=DateInput())
 
 
 class OpenElectionForm(ActionForm):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from fupin.core.policy import restrict, scope_code
-from fupin.core.views import AccessMixin, ObjectActionView, ObjectDetailView, ViewSet
+from fupin.core.views import AccessMixin, ObjectActionView, ObjectDetailView, viewset
 from fupin.party import actions, forms, rules, tables
 from fupin.party import filtersets as f
 from fupin.party import models as m
@@ -71,11 +71,6 @@ class TransferDetailView(ObjectDetailView):
     template_name = "party/transfer_detail.html"
 
 
-def viewset(model, table, filterset, form=None, read_only=False, **extra):
-    attrs = {"model": model, "table": table, "filterset": filterset, "form": form, **extra}
-    if read_only:
-        attrs.update(create_view=None, edit_view=None, delete_view=None)
-    return type(f"{model.__name__}Views", (ViewSet,), attrs)
 
 
 PartyOrgViews = viewset(m.PartyOrg, tables.PartyOrgTable, f.PartyOrgFilterSet, forms.PartyOrgForm,

@@ -1,5 +1,6 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.filtersets import RegionCodeFilter
@@ -20,14 +21,26 @@ class HouseholdFilterSet(django_filters.FilterSet):
     monitored_group = django_filters.ChoiceFilter(choices=c.MonitoredGroup.choices,
                                                   label=_("monitored group"))
     identification_year = django_filters.NumberFilter(label=_("identification year"))
+    has_helper = django_filters.BooleanFilter(method="filter_has_helper",
+                                              label=_("has a current helper"))
 
     class Meta:
         model = Household
         fields = ["q", "region", "status", "attribute", "main_cause", "monitored_group",
-                  "identification_year"]
+                  "identification_year", "has_helper"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__startswith=value.strip()) | Q(head_name__contains=value))
+
+    def filter_has_helper(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # Pairings belong to fupin.assistance, which sits above poverty: reach the model through
+        # the reverse relation instead of importing it.
+        pairing = Household._meta.get_field("pairings").related_model
+        current = pairing._base_manager.filter(pairing.current_q(timezone.localdate()),
+                                               household=OuterRef("pk"))
+        return queryset.filter(Exists(current)) if value else queryset.exclude(Exists(current))
 
 
 class PersonFilterSet(django_filters.FilterSet):

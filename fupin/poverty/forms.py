@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.forms import IdentityMixin, ScopedModelForm
+from fupin.core.forms import DateInput, IdentityMixin, ScopedModelForm
 from fupin.core.policy import restrict
 from fupin.poverty import choices as c
 from fupin.poverty.models import CrosscheckLead, Household, Person, PovertyLine, VillageProfile
@@ -54,7 +54,7 @@ class PersonForm(IdentityMixin, ScopedModelForm):
         fields = ["household", "name", "id_number", "sex", "birth_date", "relation", "ethnicity",
                   "education", "in_school", "health", "labour_capacity", "migrant_status",
                   "on_dibao", "medical_insurance", "pension_insurance"]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"birth_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +145,7 @@ class ActionForm(forms.Form):
 class StartProcedureForm(ActionForm):
     kind = forms.ChoiceField(label=_("procedure"), choices=c.ProcedureKind.choices)
     on = forms.DateField(label=_("date"), initial=timezone.localdate,
-                         widget=forms.DateInput(attrs={"type": "date"}))
+                         widget=DateInput())
     lead_source = forms.ChoiceField(label=_("lead source"), required=False,
                                     choices=[("", "—"), *c.LeadSource.choices],
                                     help_text=_("For monitoring: where the lead came from."))
@@ -157,7 +157,7 @@ class StartProcedureForm(ActionForm):
 
 class TakeStepForm(ActionForm):
     on = forms.DateField(label=_("date"), initial=timezone.localdate,
-                         widget=forms.DateInput(attrs={"type": "date"}))
+                         widget=DateInput())
     note = forms.CharField(label=_("note"), required=False, max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))
     signed = forms.BooleanField(label=_("the household has signed"), required=False)

@@ -17,6 +17,7 @@ from fupin.poverty.models import (
     ProcedureStep,
     VillageProfile,
 )
+from fupin.regions import panels
 from fupin.regions.models import Region
 
 
@@ -62,6 +63,8 @@ class HouseholdDetailView(ObjectDetailView):
             .prefetch_related(Prefetch("steps", queryset=ProcedureStep.objects.select_related(
                 "taken_by").order_by("taken_on", "id"))),
             can_add_person=can(user, Person, "add"),
+            # What apps above poverty add (fupin.assistance: helper, visits, household plan).
+            household_panels=panels.for_page("household", household, user),
         )
         for procedure in ctx["procedures"]:
             for step in procedure.steps.all():
