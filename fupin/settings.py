@@ -204,7 +204,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A TrueType/OpenType collection with Chinese glyphs for PDF notices; found by fontconfig when empty.
 NOTICE_FONT = env_str("NOTICE_FONT", "")
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-striped"}
 
 NINJA_PAGINATION_PER_PAGE = 50
