@@ -12,6 +12,7 @@ router = Router(tags=["party"])
 
 class OrgOut(Schema):
     id: int
+    code: str
     name: str
     kind: str
     basis: str

@@ -1,7 +1,7 @@
 from fupin.core.filtersets import make_filterset
 from fupin.party import models as m
 
-PartyOrgFilterSet = make_filterset(m.PartyOrg, ["kind", "basis"], search=("name",))
+PartyOrgFilterSet = make_filterset(m.PartyOrg, ["kind", "basis"], search=("name", "code"))
 PartyMemberFilterSet = make_filterset(m.PartyMember, ["stage", "sex", "is_farmer",
                                                       "is_demo_household"], search=("name",))
 MemberPostFilterSet = make_filterset(m.MemberPost, [], search=("post",))

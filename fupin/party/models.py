@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -344,6 +345,18 @@ class Committee(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.term_starts_on:%Y}"
+
+    def clean(self):
+        # The committee's party organization is the village's own (or a joint one covering it).
+        org = self.org
+        if org is None or not self.region_code:
+            return
+        if org.region_code != self.region_code and not org.covered_regions.filter(
+                region_code=self.region_code).exists():
+            raise ValidationError({"org": _("The party organization must be the one of this "
+                                            "village, or a joint one covering it.")})
+        if self.term_ends_on and self.term_ends_on < self.term_starts_on:
+            raise ValidationError({"term_ends_on": _("The term cannot end before it starts.")})
 
 
 class Cadre(ScopedModel):

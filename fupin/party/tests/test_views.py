@@ -5,6 +5,7 @@ import pytest
 from fupin.core.idnumber import make as make_id
 from fupin.core.policy import Role
 from fupin.core.testing import (
+    TOWNSHIP_A,
     VILLAGE_A,
     VILLAGE_B,
     ModelViewTests,
@@ -299,3 +300,20 @@ def test_api_lists_only_scope_and_masks_for_viewers(regions, path, label):
         assert next(r for r in rows if r["id"] == inside.pk)["id_number"] == inside.id_number
         rows = client_for(viewer).get(f"/api/v1/party/{path}").json()["items"]
         assert next(r for r in rows if r["id"] == inside.pk)["id_number"] != inside.id_number
+
+
+def test_committee_form_takes_only_the_villages_own_org(regions, make_user):
+    from django.urls import reverse
+
+    user = make_user(Role.TOWNSHIP, TOWNSHIP_A)
+    own, neighbour = make_org(VILLAGE_A), make_org("520102001002")
+    url = reverse("party:committee_add")
+    data = {"kind": "branch", "region_code": VILLAGE_A, "term_starts_on": "2024-01-01"}
+    client = client_for(user)
+    response = client.post(url, {**data, "org": neighbour.pk})
+    assert response.status_code == 200 and "org" in response.context["form"].errors
+    assert not m.Committee.objects.exists()
+    response = client.post(url, {**data, "org": own.pk, "term_ends_on": "2023-01-01"})
+    assert "term_ends_on" in response.context["form"].errors
+    response = client.post(url, {**data, "org": own.pk})
+    assert response.status_code == 302 and m.Committee.objects.get().org == own
