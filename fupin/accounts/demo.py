@@ -23,12 +23,22 @@ DEMO_USERS = [
 
 def demo_regions(ctx: demo.DemoContext) -> dict[int, Region]:
     """A rural county (one with townships), one of its townships and villages, by the seed."""
+    from fupin.poverty.models import VillageProfile
+
     rng = ctx.random("accounts.regions")
+    # A key village when the poverty demo made some: the work-team and village users then
+    # have a team, pairings and gaps to look at.
+    key = set(VillageProfile._base_manager.filter(is_key_village=True)
+              .values_list("region_code", flat=True))
     counties = list(Region.objects.filter(level=Level.COUNTY, children__isnull=False)
                     .exclude(name__endswith="区").distinct().order_by("code"))
-    county = rng.choice(counties)
-    township = rng.choice(list(county.children.order_by("code")))
-    village = rng.choice(list(township.children.order_by("code")))
+    with_key = [c for c in counties if any(k.startswith(c.code[:6]) for k in key)]
+    county = rng.choice(with_key or counties)
+    townships = list(county.children.order_by("code"))
+    township = rng.choice([t for t in townships if any(k.startswith(t.code[:9]) for k in key)]
+                          or townships)
+    villages = list(township.children.order_by("code"))
+    village = rng.choice([v for v in villages if v.code in key] or villages)
     return {Level.PROVINCE: Region.objects.get(level=Level.PROVINCE, code=county.code[:2] + "0" * 10),
             Level.PREFECTURE: county.parent, Level.COUNTY: county, Level.TOWNSHIP: township,
             Level.VILLAGE: village}
@@ -40,6 +50,10 @@ def users(ctx: demo.DemoContext) -> str:
     for username, role, level, full_name, unit in DEMO_USERS:
         region = regions[level]
         user = User.objects.filter(username=username).first() or User(username=username)
+        if role == Role.HELPER and user.member_id is not None:
+            # Linked to a member by fupin.assistance.demo (assistance.helper_user, after this
+            # generator): the helper keeps the village of their households.
+            region = Region.objects.filter(code=user.region_code).first() or region
         user.role, user.region_code = role, region.code
         user.full_name, user.unit = full_name, unit
         user.is_active = True

@@ -12,6 +12,7 @@ class UnitLevel(models.TextChoices):
     PREFECTURE = "prefecture", _("prefecture level")
     COUNTY = "county", _("county level")
     TOWNSHIP = "township", _("township level")
+    VILLAGE = "village", _("village level")  # a helper from the village's own branch
 
 
 class WorkTeamRole(models.TextChoices):
