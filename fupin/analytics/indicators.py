@@ -257,17 +257,31 @@ def _party(code):
 @source(("party.cadreposition", "party.committee", "party.cadre"),
         ("committee_villages", "one_shoulder_villages", "college_graduate_villages"))
 def _cadres(code):
-    from fupin.party import rules
+    """The derivations of fupin.party.rules (current_positions, one_shoulder,
+    college_graduate_villages) as three grouped queries, not a walk over every position."""
+    from django.db.models import Exists, OuterRef
 
-    positions = rules.current_positions(code or "")
-    villages = set(positions.filter(committee__kind="branch").values_list(
-        "committee__region_code", flat=True).distinct())
-    for region in villages:
-        yield "committee_villages", region, NOW, "", 1
-    for region in {row.region_code for row in rules.one_shoulder(positions)}:
-        yield "one_shoulder_villages", region, NOW, "", 1
-    for region in rules.college_graduate_villages(positions):
-        yield "college_graduate_villages", region, NOW, "", 1
+    from fupin.party.models import CadrePosition
+    from fupin.poverty.choices import Education
+
+    day = today()
+    current = (Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day)))
+    positions = CadrePosition._base_manager.filter(current)
+    region = "committee__region_code"
+
+    def villages(rows, name):
+        rows = rows.filter(within(code, region)) if code else rows
+        for value in rows.order_by().values_list(region, flat=True).distinct():
+            yield name, value, NOW, "", 1
+
+    yield from villages(positions.filter(committee__kind="branch"), "committee_villages")
+    directs = positions.filter(cadre=OuterRef("cadre"), committee__kind="villagers",
+                               post="director", committee__region_code=OuterRef(region))
+    yield from villages(positions.filter(committee__kind="branch", post="secretary")
+                        .filter(Exists(directs)), "one_shoulder_villages")
+    yield from villages(positions.filter(Q(cadre__is_college_graduate=True)
+                                         | Q(cadre__education=Education.COLLEGE)),
+                        "college_graduate_villages")
 
 
 # --- assistance -------------------------------------------------------------------------------

@@ -81,3 +81,43 @@ def test_many_regions_collapse_to_the_same_result(regions, monkeypatch):
     after = rows()
     rollups.refresh()
     assert after == rows() != full
+
+
+def test_cadre_figures_match_the_party_derivations(regions):
+    """The grouped queries of the cadre source say what fupin.party.rules derives."""
+    import datetime
+
+    from fupin.analytics import indicators as ind
+    from fupin.party import rules
+    from fupin.party.models import CadrePosition
+    from fupin.party.testing import make_cadre, make_committee
+
+    start = datetime.date(2024, 1, 1)
+    with acting_as(None, label="test"):
+        for village, one_shoulder, college in ((VILLAGE_A, True, False),
+                                               (VILLAGE_A2, False, True),
+                                               (VILLAGE_B, False, False)):
+            branch = make_committee(village, "branch")
+            villagers = make_committee(village, "villagers")
+            secretary = make_cadre(village, is_college_graduate=college)
+            CadrePosition.objects.create(cadre=secretary, committee=branch, post="secretary",
+                                         region_code=village, starts_on=start)
+            director = secretary if one_shoulder else make_cadre(village)
+            CadrePosition.objects.create(cadre=director, committee=villagers, post="director",
+                                         region_code=village, starts_on=start)
+        # an ended one-shoulder arrangement does not count
+        old = make_committee(VILLAGE_B, "villagers")
+        CadrePosition.objects.create(cadre=CadrePosition.objects.filter(
+            region_code=VILLAGE_B, post="secretary").get().cadre, committee=old, post="director",
+            region_code=VILLAGE_B, starts_on=start, ends_on=datetime.date(2024, 6, 1))
+    rows = list(ind._cadres(None))
+    found = {name: {r[1] for r in rows if r[0] == name} for name in
+             ("committee_villages", "one_shoulder_villages", "college_graduate_villages")}
+    positions = rules.current_positions("")
+    assert found["one_shoulder_villages"] == {r.region_code for r in rules.one_shoulder(positions)} \
+        == {VILLAGE_A}
+    assert found["college_graduate_villages"] == set(rules.college_graduate_villages(positions)) \
+        == {VILLAGE_A2}
+    assert found["committee_villages"] == {VILLAGE_A, VILLAGE_A2, VILLAGE_B}
+    rollups.refresh()
+    assert rollups.summary(COUNTY_A, ["one_shoulder_rate"])["one_shoulder_rate"] == 50.0
