@@ -11,8 +11,9 @@ class AssistanceConfig(AppConfig):
         from fupin.assistance import policy, rules  # noqa: F401  (rules declares parameters)
 
         policy.register()
-        from fupin.assistance.views import household_panel, region_panel
+        from fupin.assistance.views import household_panel, org_panel, region_panel
         from fupin.regions import panels
 
         panels.register(region_panel)
         panels.register(household_panel, page="household")
+        panels.register(org_panel, page="partyorg")

@@ -9,6 +9,7 @@ import dataclasses
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -559,3 +560,17 @@ ChunhuiContributionViews = viewset(
     m.ChunhuiContribution, tables.ChunhuiContributionTable, f.ChunhuiContributionFilterSet,
     forms.ChunhuiContributionForm, create_view=prefilled("envoy"),
     queryset=lambda: m.ChunhuiContribution.objects.select_related("envoy"))
+
+
+def org_panel(org, user) -> dict | None:
+    """The party organization page's branch pairings (万个支部结对), on either side."""
+    if not can(user, m.BranchPairing, "view"):
+        return None
+    rows = list(restrict(m.BranchPairing.objects.filter(
+        Q(village_org=org) | Q(helping_org=org)), user)
+        .select_related("helping_org", "village_org").order_by("-starts_on", "-id")[:20])
+    add = None
+    if can(user, m.BranchPairing, "add") and org.region_code[9:] != "000":
+        add = f"{reverse('assistance:branchpairing_add')}?village_org={org.pk}"
+    return {"template": "assistance/_org_panel.html", "pairings": rows, "org": org,
+            "add_url": add, "today": timezone.localdate()}

@@ -9,6 +9,7 @@ from fupin.core.views import AccessMixin, ObjectActionView, ObjectDetailView, vi
 from fupin.party import actions, forms, rules, tables
 from fupin.party import filtersets as f
 from fupin.party import models as m
+from fupin.regions import panels
 from fupin.regions.scope import is_valid_code, is_within, within
 
 
@@ -31,6 +32,7 @@ class PartyOrgDetailView(ObjectDetailView):
             period=(start, end),
             can_record_meeting=restrict(m.PartyOrg.objects.filter(pk=org.pk), user,
                                         "view").exists(),
+            org_panels=panels.for_page("partyorg", org, user),
         )
         return ctx
 

@@ -719,3 +719,21 @@ def test_many_households_are_chosen_by_number(regions, monkeypatch):
     response = client.post(reverse("assistance:visit_add"), {**data, "household": first.number})
     assert response.status_code == 302
     assert m.Visit.objects.get().household == first
+
+
+def test_party_org_page_lists_its_branch_pairings(regions):
+    from fupin.party.testing import make_org as party_org
+
+    village_branch, organ = party_org(VILLAGE_A), party_org(COUNTY_A, name="县财政局机关支部")
+    with acting_as(None, label="test"):
+        m.BranchPairing.objects.create(helping_org=organ, helping_kind="organ",
+                                       village_org=village_branch, region_code=VILLAGE_A,
+                                       starts_on=datetime.date(2025, 1, 1), money=5000)
+    client = client_for(make_user(Role.ORG_DEPT, COUNTY_A))
+    page = client.get(village_branch.get_absolute_url()).content.decode()
+    assert 'data-testid="branch-pairings"' in page and "县财政局机关支部" in page
+    assert f"?village_org={village_branch.pk}" in page  # pair another from here
+    assert "和平" not in organ.name and village_branch.name in client.get(
+        organ.get_absolute_url()).content.decode()
+    outside = client_for(make_user(Role.ORG_DEPT, "520302000000"))
+    assert outside.get(village_branch.get_absolute_url()).status_code == 404
