@@ -45,6 +45,7 @@ def invalid(request, exc):
 
 def _add_routers():
     from fupin.accounts.api import router as accounts_router
+    from fupin.analytics.api import router as analytics_router
     from fupin.assistance.api import router as assistance_router
     from fupin.core.api_views import router as audit_router
     from fupin.party.api import router as party_router
@@ -56,6 +57,7 @@ def _add_routers():
     api.add_router("/audit/", audit_router)
     api.add_router("/poverty/", poverty_router)
     api.add_router("/party/", party_router)
+    api.add_router("/analytics/", analytics_router)
     api.add_router("/assistance/", assistance_router)
 
 

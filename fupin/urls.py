@@ -13,6 +13,7 @@ urlpatterns = [
     path("party/", include("fupin.party.urls")),
     path("assistance/", include("fupin.assistance.urls")),
     path("ingest/", include("fupin.ingest.urls")),
+    path("analytics/", include("fupin.analytics.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),

@@ -8,6 +8,6 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("analytics")
 
     def ready(self) -> None:
-        from fupin.analytics import signals
+        from fupin.analytics import panels, signals  # noqa: F401  (panels registers itself)
 
         signals.connect()

@@ -26,10 +26,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fupin.regions.scope import within
 
 SUM, RATIO, MEDIAN = "sum", "ratio", "median"
+
+
+def U(unit: str):  # noqa: N802 - a unit label, translated in its own context
+    return pgettext_lazy("unit", unit)
 NOW = 0  # the period of a current-state figure
 
 Row = tuple[str, str, int, str, object]  # indicator, region_code, period, key, value
@@ -113,37 +118,37 @@ def today() -> datetime.date:
 
 # --- poverty registry -------------------------------------------------------------------------
 P = "poverty"
-indicator("rural_population", _("rural population"), _("persons"), group=P, key_figure=True)
-indicator("villages", _("villages"), _("villages"), group=P)
-indicator("key_villages", _("key villages"), _("villages"), group=P, key_figure=True)
-indicator("poor_villages", _("poor villages"), _("villages"), group=P)
-indicator("poor_village_exits", _("poor villages exited"), _("villages"), by_year=True, group=P)
-indicator("poor_persons", _("poor persons"), _("persons"), group=P, key_figure=True)
-indicator("low_income_persons", _("low-income persons"), _("persons"), group=P,
+indicator("rural_population", _("rural population"), U("persons"), group=P, key_figure=True)
+indicator("villages", _("villages"), U("villages"), group=P)
+indicator("key_villages", _("key villages"), U("villages"), group=P, key_figure=True)
+indicator("poor_villages", _("poor villages"), U("villages"), group=P)
+indicator("poor_village_exits", _("poor villages exited"), U("villages"), by_year=True, group=P)
+indicator("poor_persons", _("poor persons"), U("persons"), group=P, key_figure=True)
+indicator("low_income_persons", _("low-income persons"), U("persons"), group=P,
           key_figure=True)
-indicator("registered_persons", _("registered persons"), _("persons"), group=P)
-indicator("poor_households", _("poor households"), _("households"), group=P, key_figure=True)
-indicator("low_income_households", _("low-income households"), _("households"), group=P)
-indicator("monitored_households", _("monitored households"), _("households"), group=P,
+indicator("registered_persons", _("registered persons"), U("persons"), group=P)
+indicator("poor_households", _("poor households"), U("households"), group=P, key_figure=True)
+indicator("low_income_households", _("low-income households"), U("households"), group=P)
+indicator("monitored_households", _("monitored households"), U("households"), group=P,
           breakdown=lambda: _labels("fupin.poverty.choices", "MonitoredGroup"))
-indicator("relapsed_households", _("households fallen back into poverty"), _("households"),
+indicator("relapsed_households", _("households fallen back into poverty"), U("households"),
           group=P)
-indicator("registered_households", _("registered households"), _("households"), group=P)
+indicator("registered_households", _("registered households"), U("households"), group=P)
 indicator("poverty_incidence", _("poverty incidence"), "%", kind=RATIO,
           numerator="poor_persons", denominator="rural_population", percent=True, group=P,
           key_figure=True)
-indicator("exits", _("households exited from poverty"), _("households"), by_year=True, group=P)
-indicator("identified_households", _("households identified"), _("households"), by_year=True,
+indicator("exits", _("households exited from poverty"), U("households"), by_year=True, group=P)
+indicator("identified_households", _("households identified"), U("households"), by_year=True,
           group=P)
-indicator("poor_households_by_cause", _("poor households by main cause"), _("households"),
+indicator("poor_households_by_cause", _("poor households by main cause"), U("households"),
           group=P, breakdown=lambda: _labels("fupin.poverty.choices", "PovertyCause"))
-indicator("income_total", _("income per person, summed over households"), _("yuan"), group=P)
-indicator("households_with_income", _("households with a recorded income"), _("households"),
+indicator("income_total", _("income per person, summed over households"), U("yuan"), group=P)
+indicator("households_with_income", _("households with a recorded income"), U("households"),
           group=P)
-indicator("income_per_capita_mean", _("income per person (mean)"), _("yuan"), kind=RATIO,
+indicator("income_per_capita_mean", _("income per person (mean)"), U("yuan"), kind=RATIO,
           numerator="income_total", denominator="households_with_income", group=P,
           key_figure=True)
-indicator("income_per_capita_median", _("income per person (median)"), _("yuan"), kind=MEDIAN,
+indicator("income_per_capita_median", _("income per person (median)"), U("yuan"), kind=MEDIAN,
           group=P)
 
 
@@ -228,17 +233,17 @@ MEDIAN_MODELS = {"income_per_capita_median": ("poverty.household",)}
 
 # --- party building ---------------------------------------------------------------------------
 G = "party"
-indicator("party_members", _("party members"), _("persons"), group=G, key_figure=True)
-indicator("party_branches", _("party branches"), _("organizations"), group=G)
+indicator("party_members", _("party members"), U("persons"), group=G, key_figure=True)
+indicator("party_branches", _("party branches"), U("organizations"), group=G)
 indicator("committee_villages", _("villages with a branch committee in office"),
-          _("villages"), group=G)
+          U("villages"), group=G)
 indicator("one_shoulder_villages", _("villages whose branch secretary is also committee "
-                                     "director"), _("villages"), group=G)
+                                     "director"), U("villages"), group=G)
 indicator("one_shoulder_rate", _("one-shoulder rate"), "%", kind=RATIO,
           numerator="one_shoulder_villages", denominator="committee_villages", percent=True,
           group=G, key_figure=True)
 indicator("college_graduate_villages", _("villages with a college graduate among the cadres"),
-          _("villages"), group=G)
+          U("villages"), group=G)
 indicator("college_graduate_rate", _("college-graduate villages"), "%", kind=RATIO,
           numerator="college_graduate_villages", denominator="committee_villages",
           percent=True, group=G)
@@ -286,29 +291,29 @@ def _cadres(code):
 
 # --- assistance -------------------------------------------------------------------------------
 A = "assistance"
-indicator("key_villages_with_team", _("key villages with a work team"), _("villages"), group=A)
+indicator("key_villages_with_team", _("key villages with a work team"), U("villages"), group=A)
 indicator("team_coverage", _("work-team coverage of key villages"), "%", kind=RATIO,
           numerator="key_villages_with_team", denominator="key_villages", percent=True,
           group=A, key_figure=True)
-indicator("households_in_need", _("households in need of help"), _("households"), group=A)
+indicator("households_in_need", _("households in need of help"), U("households"), group=A)
 indicator("households_with_helper", _("households in need with a current helper"),
-          _("households"), group=A)
+          U("households"), group=A)
 indicator("helper_coverage", _("helper coverage of households in need"), "%", kind=RATIO,
           numerator="households_with_helper", denominator="households_in_need", percent=True,
           group=A, key_figure=True)
-indicator("helpers", _("helpers with a current pairing"), _("persons"), group=A)
-indicator("branches_to_pair", _("branches of key and poor villages"), _("organizations"),
+indicator("helpers", _("helpers with a current pairing"), U("persons"), group=A)
+indicator("branches_to_pair", _("branches of key and poor villages"), U("organizations"),
           group=A)
 indicator("branches_paired", _("branches of key and poor villages with a pairing"),
-          _("organizations"), group=A)
+          U("organizations"), group=A)
 indicator("branch_pairing_coverage", _("branch-pairing coverage"), "%", kind=RATIO,
           numerator="branches_paired", denominator="branches_to_pair", percent=True, group=A)
 indicator("households_visited_90d", _("households in need visited in the last 90 days"),
-          _("households"), group=A)
+          U("households"), group=A)
 indicator("visit_coverage", _("households in need visited in the last 90 days"), "%",
           kind=RATIO, numerator="households_visited_90d", denominator="households_in_need",
           percent=True, group=A)
-indicator("measures", _("assistance measures by category"), _("measures"), by_year=True,
+indicator("measures", _("assistance measures by category"), U("measures"), by_year=True,
           group=A, breakdown=lambda: _labels("fupin.assistance.choices", "MeasureCategory"))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -112,7 +112,9 @@ def _medians(names: list[str], code: str | None, levels: Iterable[int]) -> pl.Da
 def _write(frame: pl.DataFrame, now: datetime.datetime) -> int:
     if frame.is_empty():
         return 0
-    frame = frame.select(
+    # In region order: a page reads one region's rows and its children's, which then sit
+    # together on disk.
+    frame = frame.sort("region_code", "indicator").select(
         "region_code", "level", "period", "indicator", "key",
         pl.col("value").round(2).cast(pl.Decimal(20, 2)),
         pl.col("own").round(2).cast(pl.Decimal(20, 2)),
@@ -180,6 +182,10 @@ def refresh(codes: list[str] | None = None, labels: set[str] | None = None, *,
             frame = _subtree(base, top_level) if not base.is_empty() else pl.DataFrame()
             result.rows += _write(frame, started)
             result.rows += _write(_medians(medians, code, range(top_level, 6)), started)
+        if codes is None and db.is_postgres():
+            # Fresh statistics, or the planner may pick the wrong index for the pages.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(Rollup._meta.db_table)}")
         if codes is not None:
             for ancestor in _ancestors_of(tops):
                 result.rows += _recompute_ancestor(

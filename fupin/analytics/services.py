@@ -18,13 +18,13 @@ class Figures:
     children: list[tuple[Region, dict[str, object]]]
 
 
-def _plain(value):
+def plain(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, float):
         return round(value, 2)
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     return value
 
 
@@ -51,8 +51,8 @@ def as_json(result: Figures) -> dict:
         "region": result.region.code,
         "name": result.region.name,
         "level": result.region.level,
-        "indicators": {name: _plain(v) for name, v in result.values.items()},
+        "indicators": {name: plain(v) for name, v in result.values.items()},
         "children": [{"region": c.code, "name": c.name,
-                      "indicators": {n: _plain(v) for n, v in vals.items()}}
+                      "indicators": {n: plain(v) for n, v in vals.items()}}
                      for c, vals in result.children],
     }

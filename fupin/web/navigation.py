@@ -95,7 +95,7 @@ MENU = [
     Group(_("Training"), "school", [Item(_("Courses"), "training:course_list", "training.course")]),
     Group(_("Village democracy"), "users-group", [Item(_("Disclosures"), "democracy:disclosure_list", "democracy.disclosure")]),
     Group(_("Supervision"), "clipboard-check", [Item(_("Inspections"), "supervision:inspection_list", "supervision.inspection")]),
-    Group(_("Analytics"), "chart-bar", [Item(_("Dashboards"), "analytics:dashboard", None)]),
+    Group(_("Analytics"), "chart-bar", [Item(_("Dashboards"), "analytics:dashboard_home", None)]),
     Group(_("System"), "settings", [
         Item(_("Users"), "accounts:user_list", "accounts.user"),
         Item(_("Change log"), "core:changerecord_list", "core.changerecord"),

@@ -51,13 +51,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{place.code} {place.name}")
         for name, value in result.values.items():
             item = ind.INDICATORS[name]
-            self.stdout.write(f"  {name:<28} {_show(services._plain(value))} {item.unit}")
+            self.stdout.write(f"  {name:<28} {_show(services.plain(value))} {item.unit}")
         if result.children:
             names = list(result.children[0][1])
             self.stdout.write("")
             self.stdout.write("  " + " ".join(f"{n[:14]:>14}" for n in ["region", *names]))
             for child, vals in result.children:
-                cells = [child.code] + [_show(services._plain(vals[n])) for n in names]
+                cells = [child.code] + [_show(services.plain(vals[n])) for n in names]
                 self.stdout.write("  " + " ".join(f"{str(c)[:14]:>14}" for c in cells))
 
 
