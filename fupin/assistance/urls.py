@@ -6,6 +6,7 @@ app_name = "assistance"
 
 urlpatterns = [
     path("gaps/", views.GapsView.as_view(), name="gaps"),
+    path("gaps/panel/", views.GapsPanelView.as_view(), name="gaps_panel"),
     path("households/<int:pk>/pair/", views.StartPairingView.as_view(), name="household_pair"),
     path("pairings/<int:pk>/end/", views.EndPairingView.as_view(), name="pairing_end"),
     path("team-members/<int:pk>/presence/", views.RecordPresenceView.as_view(),

@@ -628,11 +628,17 @@ def test_gap_rows_are_paginated(regions):
 
 def test_gap_panel_on_the_region_page(regions):
     make_household(VILLAGE_A)
-    page = client_for(make_user(Role.POVERTY_OFFICE, COUNTY_A)).get(
-        reverse("regions:region", args=[COUNTY_A]))
-    assert b'data-testid="assistance-gaps"' in page.content
+    client = client_for(make_user(Role.POVERTY_OFFICE, COUNTY_A))
+    page = client.get(reverse("regions:region", args=[COUNTY_A])).content.decode()
+    # The page loads the panel after itself: the counts are not computed with the page.
+    panel_url = reverse("assistance:gaps_panel") + f"?region={COUNTY_A}"
+    assert f'hx-get="{panel_url}"' in page and "households_without_helper" not in page
+    panel = client.get(panel_url)
+    assert b'data-testid="assistance-gaps"' in panel.content
     assert (gaps_url(region=COUNTY_A) + "&amp;gap=households_without_helper").encode() \
-        in page.content
+        in panel.content
+    outside = client_for(make_user(Role.POVERTY_OFFICE, "520302000000"))
+    assert outside.get(panel_url).status_code == 404
 
 
 # --- the API ----------------------------------------------------------------------------------
