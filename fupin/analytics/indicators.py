@@ -289,6 +289,68 @@ def _cadres(code):
                         "college_graduate_villages")
 
 
+indicator("orgs_required_to_meet", _("organizations that must hold meetings"),
+          U("organizations"), group=G)
+indicator("orgs_meeting_requirement", _("organizations holding every required meeting"),
+          U("organizations"), group=G)
+indicator("meeting_compliance", _("meeting-frequency compliance (last three months)"), "%",
+          kind=RATIO, numerator="orgs_meeting_requirement", denominator="orgs_required_to_meet",
+          percent=True, group=G, key_figure=True)
+
+
+def meeting_period(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last three complete months, as the party shortfall page checks by default."""
+    from fupin.party import rules
+
+    end = day.replace(day=1) - datetime.timedelta(days=1)
+    return rules.add_months(end.replace(day=1), -2), end
+
+
+@source(("party.orgmeeting", "party.partyorg"),
+        ("orgs_required_to_meet", "orgs_meeting_requirement"))
+def _meetings(code):
+    """rules.meeting_shortfalls for every organization at once: the meetings of the period read
+    once, each placed in its calendar window, then each org's alive windows checked."""
+    import bisect
+
+    from fupin.core import params
+    from fupin.party import rules
+    from fupin.party.models import OrgMeeting, PartyOrg
+
+    start, end = meeting_period(today())
+    frequency = {k: int(v) for k, v in params.get(rules.MEETING_MONTHS).items()}
+    kinds_for = {k: v for k, v in params.get(rules.MEETING_KINDS).items() if v}
+    windows = {kind: rules.windows(start, end, frequency[kind]) for kind in frequency}
+    starts = {kind: [a for a, _b in w] for kind, w in windows.items()}
+    orgs = PartyOrg._base_manager.filter(kind__in=list(kinds_for)).exclude(
+        dissolved_on__lt=start)
+    meetings = OrgMeeting._base_manager.filter(date__gte=start, date__lte=end)
+    if code:
+        orgs, meetings = orgs.filter(within(code)), meetings.filter(within(code))
+    held = set()
+    for org_id, kind, day in meetings.values_list("org_id", "kind", "date").iterator(
+            chunk_size=20000):
+        if kind in windows:
+            i = bisect.bisect_right(starts[kind], day) - 1
+            if i >= 0 and day <= windows[kind][i][1]:
+                held.add((org_id, kind, i))
+    required: dict[str, int] = {}
+    meeting: dict[str, int] = {}
+    for pk, kind, region, founded, dissolved in orgs.values_list(
+            "pk", "kind", "region_code", "founded_on", "dissolved_on").iterator(chunk_size=20000):
+        due = [(k, i) for k in kinds_for[kind] for i, (a, b) in enumerate(windows[k])
+               if (founded is None or founded <= a) and (dissolved is None or dissolved >= b)]
+        if not due:
+            continue
+        required[region] = required.get(region, 0) + 1
+        if all((pk, k, i) in held for k, i in due):
+            meeting[region] = meeting.get(region, 0) + 1
+    for region, n in required.items():
+        yield "orgs_required_to_meet", region, NOW, "", n
+    for region, n in meeting.items():
+        yield "orgs_meeting_requirement", region, NOW, "", n
+
+
 # --- assistance -------------------------------------------------------------------------------
 A = "assistance"
 indicator("key_villages_with_team", _("key villages with a work team"), U("villages"), group=A)

@@ -121,3 +121,39 @@ def test_cadre_figures_match_the_party_derivations(regions):
     assert found["committee_villages"] == {VILLAGE_A, VILLAGE_A2, VILLAGE_B}
     rollups.refresh()
     assert rollups.summary(COUNTY_A, ["one_shoulder_rate"])["one_shoulder_rate"] == 50.0
+
+
+def test_meeting_compliance_matches_the_party_shortfalls(regions):
+    import datetime
+
+    from django.utils import timezone
+
+    from fupin.analytics import indicators as ind
+    from fupin.party import rules
+    from fupin.party.models import OrgMeeting, PartyOrg
+    from fupin.party.testing import make_org
+
+    start, end = ind.meeting_period(timezone.localdate())
+    founded = datetime.date(2010, 1, 1)
+    full, partial = make_org(VILLAGE_A, founded_on=founded), make_org(VILLAGE_A2, founded_on=founded)
+    make_org(VILLAGE_B, founded_on=end)  # founded during the period: nothing required yet
+    make_org(COUNTY_A, kind="committee")  # a committee need not meet
+    with acting_as(None, label="test"):
+        month = start
+        while month <= end:
+            for kind in ("committee", "themed_day", "all_member", "lecture"):
+                OrgMeeting.objects.create(org=full, region_code=VILLAGE_A, kind=kind, date=month,
+                                          attendance=5, expected=5, topics="学习")
+            OrgMeeting.objects.create(org=partial, region_code=VILLAGE_A2, kind="committee",
+                                      date=month, attendance=5, expected=5, topics="学习")
+            month = rules.add_months(month, 1)
+    rows = list(ind._meetings(None))
+    shortfalls = rules.meeting_shortfalls(PartyOrg._base_manager.order_by("pk"), start, end)
+    required = {r.org.region_code for r in shortfalls if any(k.required for k in r.counts)}
+    meeting = {r.org.region_code for r in shortfalls
+               if any(k.required for k in r.counts) and not r.short}
+    assert {r[1] for r in rows if r[0] == "orgs_required_to_meet"} == required \
+        == {VILLAGE_A, VILLAGE_A2}
+    assert {r[1] for r in rows if r[0] == "orgs_meeting_requirement"} == meeting == {VILLAGE_A}
+    rollups.refresh()
+    assert rollups.summary(COUNTY_A, ["meeting_compliance"])["meeting_compliance"] == 50.0
