@@ -33,8 +33,15 @@ from fupin.regions.scope import within
 SUM, RATIO, MEDIAN = "sum", "ratio", "median"
 
 
-def U(unit: str):  # noqa: N802 - a unit label, translated in its own context
-    return pgettext_lazy("unit", unit)
+# Units, translated in their own context ("households" as a unit is 户, not 贫困户).
+UNITS = {
+    "persons": pgettext_lazy("unit", "persons"),
+    "households": pgettext_lazy("unit", "households"),
+    "villages": pgettext_lazy("unit", "villages"),
+    "organizations": pgettext_lazy("unit", "organizations"),
+    "yuan": pgettext_lazy("unit", "yuan"),
+    "measures": pgettext_lazy("unit", "measures"),
+}
 NOW = 0  # the period of a current-state figure
 
 Row = tuple[str, str, int, str, object]  # indicator, region_code, period, key, value
@@ -118,37 +125,37 @@ def today() -> datetime.date:
 
 # --- poverty registry -------------------------------------------------------------------------
 P = "poverty"
-indicator("rural_population", _("rural population"), U("persons"), group=P, key_figure=True)
-indicator("villages", _("villages"), U("villages"), group=P)
-indicator("key_villages", _("key villages"), U("villages"), group=P, key_figure=True)
-indicator("poor_villages", _("poor villages"), U("villages"), group=P)
-indicator("poor_village_exits", _("poor villages exited"), U("villages"), by_year=True, group=P)
-indicator("poor_persons", _("poor persons"), U("persons"), group=P, key_figure=True)
-indicator("low_income_persons", _("low-income persons"), U("persons"), group=P,
+indicator("rural_population", _("rural population"), UNITS["persons"], group=P, key_figure=True)
+indicator("villages", _("villages"), UNITS["villages"], group=P)
+indicator("key_villages", _("key villages"), UNITS["villages"], group=P, key_figure=True)
+indicator("poor_villages", _("poor villages"), UNITS["villages"], group=P)
+indicator("poor_village_exits", _("poor villages exited"), UNITS["villages"], by_year=True, group=P)
+indicator("poor_persons", _("poor persons"), UNITS["persons"], group=P, key_figure=True)
+indicator("low_income_persons", _("low-income persons"), UNITS["persons"], group=P,
           key_figure=True)
-indicator("registered_persons", _("registered persons"), U("persons"), group=P)
-indicator("poor_households", _("poor households"), U("households"), group=P, key_figure=True)
-indicator("low_income_households", _("low-income households"), U("households"), group=P)
-indicator("monitored_households", _("monitored households"), U("households"), group=P,
+indicator("registered_persons", _("registered persons"), UNITS["persons"], group=P)
+indicator("poor_households", _("poor households"), UNITS["households"], group=P, key_figure=True)
+indicator("low_income_households", _("low-income households"), UNITS["households"], group=P)
+indicator("monitored_households", _("monitored households"), UNITS["households"], group=P,
           breakdown=lambda: _labels("fupin.poverty.choices", "MonitoredGroup"))
-indicator("relapsed_households", _("households fallen back into poverty"), U("households"),
+indicator("relapsed_households", _("households fallen back into poverty"), UNITS["households"],
           group=P)
-indicator("registered_households", _("registered households"), U("households"), group=P)
+indicator("registered_households", _("registered households"), UNITS["households"], group=P)
 indicator("poverty_incidence", _("poverty incidence"), "%", kind=RATIO,
           numerator="poor_persons", denominator="rural_population", percent=True, group=P,
           key_figure=True)
-indicator("exits", _("households exited from poverty"), U("households"), by_year=True, group=P)
-indicator("identified_households", _("households identified"), U("households"), by_year=True,
+indicator("exits", _("households exited from poverty"), UNITS["households"], by_year=True, group=P)
+indicator("identified_households", _("households identified"), UNITS["households"], by_year=True,
           group=P)
-indicator("poor_households_by_cause", _("poor households by main cause"), U("households"),
+indicator("poor_households_by_cause", _("poor households by main cause"), UNITS["households"],
           group=P, breakdown=lambda: _labels("fupin.poverty.choices", "PovertyCause"))
-indicator("income_total", _("income per person, summed over households"), U("yuan"), group=P)
-indicator("households_with_income", _("households with a recorded income"), U("households"),
+indicator("income_total", _("income per person, summed over households"), UNITS["yuan"], group=P)
+indicator("households_with_income", _("households with a recorded income"), UNITS["households"],
           group=P)
-indicator("income_per_capita_mean", _("income per person (mean)"), U("yuan"), kind=RATIO,
+indicator("income_per_capita_mean", _("income per person (mean)"), UNITS["yuan"], kind=RATIO,
           numerator="income_total", denominator="households_with_income", group=P,
           key_figure=True)
-indicator("income_per_capita_median", _("income per person (median)"), U("yuan"), kind=MEDIAN,
+indicator("income_per_capita_median", _("income per person (median)"), UNITS["yuan"], kind=MEDIAN,
           group=P)
 
 
@@ -233,17 +240,17 @@ MEDIAN_MODELS = {"income_per_capita_median": ("poverty.household",)}
 
 # --- party building ---------------------------------------------------------------------------
 G = "party"
-indicator("party_members", _("party members"), U("persons"), group=G, key_figure=True)
-indicator("party_branches", _("party branches"), U("organizations"), group=G)
+indicator("party_members", _("party members"), UNITS["persons"], group=G, key_figure=True)
+indicator("party_branches", _("party branches"), UNITS["organizations"], group=G)
 indicator("committee_villages", _("villages with a branch committee in office"),
-          U("villages"), group=G)
+          UNITS["villages"], group=G)
 indicator("one_shoulder_villages", _("villages whose branch secretary is also committee "
-                                     "director"), U("villages"), group=G)
+                                     "director"), UNITS["villages"], group=G)
 indicator("one_shoulder_rate", _("one-shoulder rate"), "%", kind=RATIO,
           numerator="one_shoulder_villages", denominator="committee_villages", percent=True,
           group=G, key_figure=True)
 indicator("college_graduate_villages", _("villages with a college graduate among the cadres"),
-          U("villages"), group=G)
+          UNITS["villages"], group=G)
 indicator("college_graduate_rate", _("college-graduate villages"), "%", kind=RATIO,
           numerator="college_graduate_villages", denominator="committee_villages",
           percent=True, group=G)
@@ -290,9 +297,9 @@ def _cadres(code):
 
 
 indicator("orgs_required_to_meet", _("organizations that must hold meetings"),
-          U("organizations"), group=G)
+          UNITS["organizations"], group=G)
 indicator("orgs_meeting_requirement", _("organizations holding every required meeting"),
-          U("organizations"), group=G)
+          UNITS["organizations"], group=G)
 indicator("meeting_compliance", _("meeting-frequency compliance (last three months)"), "%",
           kind=RATIO, numerator="orgs_meeting_requirement", denominator="orgs_required_to_meet",
           percent=True, group=G, key_figure=True)
@@ -353,29 +360,29 @@ def _meetings(code):
 
 # --- assistance -------------------------------------------------------------------------------
 A = "assistance"
-indicator("key_villages_with_team", _("key villages with a work team"), U("villages"), group=A)
+indicator("key_villages_with_team", _("key villages with a work team"), UNITS["villages"], group=A)
 indicator("team_coverage", _("work-team coverage of key villages"), "%", kind=RATIO,
           numerator="key_villages_with_team", denominator="key_villages", percent=True,
           group=A, key_figure=True)
-indicator("households_in_need", _("households in need of help"), U("households"), group=A)
+indicator("households_in_need", _("households in need of help"), UNITS["households"], group=A)
 indicator("households_with_helper", _("households in need with a current helper"),
-          U("households"), group=A)
+          UNITS["households"], group=A)
 indicator("helper_coverage", _("helper coverage of households in need"), "%", kind=RATIO,
           numerator="households_with_helper", denominator="households_in_need", percent=True,
           group=A, key_figure=True)
-indicator("helpers", _("helpers with a current pairing"), U("persons"), group=A)
-indicator("branches_to_pair", _("branches of key and poor villages"), U("organizations"),
+indicator("helpers", _("helpers with a current pairing"), UNITS["persons"], group=A)
+indicator("branches_to_pair", _("branches of key and poor villages"), UNITS["organizations"],
           group=A)
 indicator("branches_paired", _("branches of key and poor villages with a pairing"),
-          U("organizations"), group=A)
+          UNITS["organizations"], group=A)
 indicator("branch_pairing_coverage", _("branch-pairing coverage"), "%", kind=RATIO,
           numerator="branches_paired", denominator="branches_to_pair", percent=True, group=A)
 indicator("households_visited_90d", _("households in need visited in the last 90 days"),
-          U("households"), group=A)
+          UNITS["households"], group=A)
 indicator("visit_coverage", _("households in need visited in the last 90 days"), "%",
           kind=RATIO, numerator="households_visited_90d", denominator="households_in_need",
           percent=True, group=A)
-indicator("measures", _("assistance measures by category"), U("measures"), by_year=True,
+indicator("measures", _("assistance measures by category"), UNITS["measures"], by_year=True,
           group=A, breakdown=lambda: _labels("fupin.assistance.choices", "MeasureCategory"))
 
 

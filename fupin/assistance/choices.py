@@ -3,6 +3,7 @@ labels are the zh-Hans translations."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitLevel(models.TextChoices):
@@ -31,8 +32,8 @@ class HelpingOrgKind(models.TextChoices):
 
 
 class PairingState(models.TextChoices):
-    ACTIVE = "active", _("active")
-    COMPLETED = "completed", _("completed")
+    ACTIVE = "active", pgettext_lazy("pairing", "active")  # 帮扶中
+    COMPLETED = "completed", pgettext_lazy("pairing", "completed")  # 已完成
     ENDED = "ended", _("ended early")
 
 

@@ -296,7 +296,7 @@ class VillagePlan(ScopedModel):
                              default=c.PlanState.PLANNED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0,
                                                 validators=[MaxValueValidator(100)])
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    accepted_on = models.DateField(pgettext_lazy("plan", "accepted on"), null=True, blank=True)
 
     class Meta:
         ordering = ["region_code", "-starts_year"]
@@ -409,7 +409,7 @@ class ResettlementSite(ScopedModel):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=c.SiteKind.choices)
     capacity = models.PositiveIntegerField(_("capacity (households)"), default=0)
-    built_on = models.DateField(_("completed on"), null=True, blank=True)
+    built_on = models.DateField(_("built on"), null=True, blank=True)
 
     class Meta:
         ordering = ["region_code", "name"]
