@@ -48,7 +48,7 @@ browser-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 
 test-browser: install browser-deps
-	FUPIN_FAST_HASHER=1 $(BIN)/pytest -m browser -q $(PYTEST_ARGS)
+	FUPIN_FAST_HASHER=1 FUPIN_TEST_SQLITE_FILE=var/test-browser.sqlite3 $(BIN)/pytest -m browser -q $(PYTEST_ARGS)
 
 # Refresh Tabler, HTMX and ECharts under fupin/web/static/vendor/ from the npm registry.
 vendor:

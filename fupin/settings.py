@@ -114,6 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    if env_str("TEST_SQLITE_FILE"):
+        # Browser tests: the live server answers a page's concurrent requests (HTMX panels) from
+        # several threads; a file database waits for its lock where the in-memory test
+        # database fails at once with "table is locked".
+        DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_SQLITE_FILE")}
 # A view runs in one transaction, so the post-save scope check can roll everything back.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
