@@ -23,7 +23,8 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, FloatField, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -230,8 +231,9 @@ def _income_samples(code):
         income_per_capita__isnull=False)
     if code:
         rows = rows.filter(within(code))
-    return rows.order_by().values_list("region_code", "income_per_capita").iterator(
-        chunk_size=20000)
+    # As floats: the rows go straight from the cursor into polars (rollups._medians).
+    return rows.order_by().annotate(v=Cast("income_per_capita", FloatField())).values_list(
+        "region_code", "v")
 
 
 MEDIANS["income_per_capita_median"] = _income_samples
@@ -400,19 +402,32 @@ def _teams(code):
 @source(("poverty.household", "assistance.pairing", "assistance.visit"),
         ("households_in_need", "households_with_helper", "households_visited_90d"))
 def _households_helped(code):
+    from django.db.models import Exists, OuterRef
+
     from fupin.assistance import rules
     from fupin.assistance.models import Pairing, Visit
     from fupin.poverty.models import Household
 
     day = today()
     need = Household._base_manager.filter(status__in=rules.helped_statuses())
-    yield from grouped(need, "households_in_need", code)
-    paired = Pairing._base_manager.filter(Pairing.current_q(day)).values("household_id")
-    yield from grouped(need.filter(pk__in=paired), "households_with_helper", code)
-    visited = Visit._base_manager.filter(
-        visited_on__gte=day - datetime.timedelta(days=90), visited_on__lte=day,
-        household__isnull=False).values("household_id")
-    yield from grouped(need.filter(pk__in=visited), "households_visited_90d", code)
+    if code:
+        need = need.filter(within(code))
+    paired = Pairing._base_manager.filter(Pairing.current_q(day), household=OuterRef("pk"))
+    visited = Visit._base_manager.filter(household=OuterRef("pk"), visited_on__lte=day,
+                                         visited_on__gte=day - datetime.timedelta(days=90))
+    # One pass over the households in need, each looked up in the two indexes.
+    rows = (need.order_by().annotate(paired=Exists(paired), visited=Exists(visited))
+            .values("region_code", "paired", "visited").annotate(n=Count("pk")))
+    totals: dict[tuple[str, str], int] = {}
+    for row in rows:
+        region = row["region_code"]
+        for name, counted in (("households_in_need", True),
+                              ("households_with_helper", row["paired"]),
+                              ("households_visited_90d", row["visited"])):
+            if counted:
+                totals[(name, region)] = totals.get((name, region), 0) + row["n"]
+    for (name, region), n in totals.items():
+        yield name, region, NOW, "", n
 
 
 @source(("assistance.pairing", "party.partymember"), ("helpers",))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ from fupin.regions.scope import (
 SCHEMA = {"indicator": pl.String, "region_code": pl.String, "period": pl.Int64,
           "key": pl.String, "value": pl.Float64}
 KEYS = ["indicator", "period", "key"]
+PARALLEL = 3  # source queries at a time on PostgreSQL
 
 
 @dataclass
@@ -58,8 +60,22 @@ def _at_level(frame: pl.DataFrame, level: int) -> pl.Expr:
     return pl.col("region_code").str.slice(0, n).str.pad_end(12, "0")
 
 
-def _base(sources, code: str | None) -> pl.DataFrame:
-    rows = [row for source in sources for row in source.compute(code)]
+def _compute(source, code) -> list:
+    try:
+        return list(source.compute(code))
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def _base(sources, code: str | None, parallel: bool = False) -> pl.DataFrame:
+    if not parallel or connection.in_atomic_block or not db.is_postgres():
+        rows = [row for source in sources for row in source.compute(code)]
+    else:
+        # A full rebuild outside any transaction reads committed rows: the sources' queries run
+        # side by side, each on its own connection, and the server uses every core.
+        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            rows = [row for part in pool.map(lambda s: _compute(s, code), sources)
+                    for row in part]
     if not rows:
         return pl.DataFrame(schema=SCHEMA)
     frame = pl.DataFrame(rows, schema=list(SCHEMA), orient="row", infer_schema_length=None)
@@ -89,10 +105,14 @@ def _subtree(base: pl.DataFrame, top_level: int) -> pl.DataFrame:
 def _medians(names: list[str], code: str | None, levels: Iterable[int]) -> pl.DataFrame:
     parts = []
     for name in names:
-        samples = list(ind.MEDIANS[name](code))
+        sql, params = ind.MEDIANS[name](code).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            samples = cursor.fetchall()
         if not samples:
             continue
         frame = pl.DataFrame(samples, schema=["region_code", "value"], orient="row")
+        del samples
         frame = frame.with_columns(pl.col("value").cast(pl.Float64),
                                    _level_expr().alias("own_level"))
         for level in levels:
@@ -171,14 +191,21 @@ def refresh(codes: list[str] | None = None, labels: set[str] | None = None, *,
     result = Refreshed(regions=list(codes or []))
     # The deepest of nested codes is refreshed with its ancestor's subtree anyway.
     tops = [None] if codes is None else _collapse(_outermost(codes))
+    # The records are read before the transaction that replaces the rows, so a full rebuild
+    # can read with several connections at once (see _base).
+    bases = {code: _base(sources, code, parallel=codes is None) for code in tops}
     with transaction.atomic():
         for code in tops:
             top_level = level_of(code) if code else 1
             stale = Rollup._base_manager.filter(indicator__in=names + medians)
             if code:
-                stale = stale.filter(within(code))
-            stale.delete()
-            base = _base(sources, code)
+                stale.filter(within(code)).delete()
+            elif labels is None and db.is_postgres():
+                with connection.cursor() as cursor:  # everything goes: no row-by-row delete
+                    cursor.execute(f"TRUNCATE {connection.ops.quote_name(Rollup._meta.db_table)}")
+            else:
+                stale.delete()
+            base = bases[code]
             frame = _subtree(base, top_level) if not base.is_empty() else pl.DataFrame()
             result.rows += _write(frame, started)
             result.rows += _write(_medians(medians, code, range(top_level, 6)), started)
