@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -32,8 +32,9 @@ from fupin.core.views import (
     viewset,
 )
 from fupin.poverty.models import Household
+from fupin.regions import services
 from fupin.regions.models import Region
-from fupin.regions.scope import is_valid_code, is_within, parent_code
+from fupin.regions.scope import is_within, parent_code
 
 
 def safe_next(request) -> str | None:
@@ -369,21 +370,8 @@ class FinishMeasureView(NextMixin, ObjectActionView):
 
 
 # --- coverage gaps (一级抓一级) ------------------------------------------------------------------
-def gap_region(request) -> Region:
-    """The region of `?region=`, or the user's scope region; 404 outside the scope."""
-    own = scope_code(request.user)
-    code = (request.GET.get("region") or own).strip()
-    if not code:
-        first = Region._base_manager.filter(level=1).order_by("code").first()
-        if first is None:
-            raise Http404(_("No regions have been imported yet."))
-        return first
-    if not is_valid_code(code) or not is_within(code, own):
-        raise Http404(_("Not found, or outside your region."))
-    region = Region._base_manager.filter(code=code).first()
-    if region is None:
-        raise Http404(_("No region has this code."))
-    return region
+# The region of `?region=` inside the user's scope (404 outside).
+gap_region = services.requested_region
 
 
 class GapsView(AccessMixin, generic.TemplateView):

@@ -12,5 +12,5 @@ class PovertyConfig(AppConfig):
         from fupin.poverty import services, workflows
         from fupin.regions import panels
 
-        panels.register(workflows.region_panel)
+        panels.register(workflows.lazy_region_panel)
         services.connect()

@@ -19,4 +19,5 @@ urlpatterns = [
     path("procedures/<int:pk>/reject/", views.RejectProcedureView.as_view(),
          name="procedure_reject"),
     path("leads/<int:pk>/review/", views.ReviewLeadView.as_view(), name="lead_review"),
+    path("overdue/panel/", views.OverduePanelView.as_view(), name="overdue_panel"),
 ]

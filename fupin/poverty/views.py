@@ -1,9 +1,10 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views import generic
 
 from fupin.core.policy import can, has_personal_data_permission, restrict
-from fupin.core.views import ObjectActionView, ObjectDetailView, ViewSet
+from fupin.core.views import AccessMixin, ObjectActionView, ObjectDetailView, ViewSet
 from fupin.poverty import actions, forms, tables, workflows
 from fupin.poverty import filtersets as f
 from fupin.poverty.choices import PovertyCause
@@ -17,7 +18,7 @@ from fupin.poverty.models import (
     ProcedureStep,
     VillageProfile,
 )
-from fupin.regions import panels
+from fupin.regions import panels, services
 from fupin.regions.models import Region
 
 
@@ -247,3 +248,17 @@ class ReviewLeadView(ObjectActionView):
         actions.review_lead(lead, user=self.request.user,
                             confirmed=form.cleaned_data["decision"] == "confirmed",
                             reason=form.cleaned_data["reason"])
+
+
+class OverduePanelView(AccessMixin, generic.TemplateView):
+    """The region page's overdue-procedures panel, fetched by the page once it has loaded;
+    empty when nothing under the region is overdue."""
+
+    access = "login"
+    template_name = "poverty/_overdue_panel.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        region = services.requested_region(self.request)
+        ctx["panel"] = workflows.region_panel(region.code, self.request.user)
+        return ctx

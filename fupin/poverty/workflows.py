@@ -367,3 +367,17 @@ def region_panel(region_code: str, user, today: datetime.date | None = None) -> 
         procedure.days_late = (today - procedure.deadline).days
     return {"template": "poverty/notice_overdue.html", "overdue_count": count,
             "overdue_procedures": shown, "today": today}
+
+
+def lazy_region_panel(region_code: str, user) -> dict | None:
+    """The region page's overdue panel, loaded by the page after itself (OverduePanelView runs
+    region_panel): at a province the overdue list costs more than the rest of the page."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from fupin.core.policy import can
+
+    if not can(user, Procedure, "view"):
+        return None
+    return {"template": "poverty/_overdue_lazy.html",
+            "url": f"{reverse('poverty:overdue_panel')}?{urlencode({'region': region_code})}"}

@@ -58,3 +58,26 @@ def search(queryset, q: str, limit: int = 50):
             return queryset.filter(code=q)
         return queryset.filter(code__startswith=q).order_by("code")[:limit]
     return queryset.filter(name__contains=q).order_by("level", "code")[:limit]
+
+
+def requested_region(request) -> Region:
+    """The region of `?region=`, or the user's scope region; 404 outside the scope (for pages
+    and panels that take a region from the query string)."""
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from fupin.core.policy import scope_code
+
+    own = scope_code(request.user)
+    code = (request.GET.get("region") or own).strip()
+    if not code:
+        first = Region._base_manager.filter(level=1).order_by("code").first()
+        if first is None:
+            raise Http404(_("No regions have been imported yet."))
+        return first
+    if not scope.is_valid_code(code) or not scope.is_within(code, own):
+        raise Http404(_("Not found, or outside your region."))
+    region = Region._base_manager.filter(code=code).first()
+    if region is None:
+        raise Http404(_("No region has this code."))
+    return region

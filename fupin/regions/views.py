@@ -1,3 +1,5 @@
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -54,7 +56,11 @@ class RegionDetailView(AccessMixin, generic.DetailView):
         visible = restrict(Region.objects.all(), self.request.user, "view")
         ctx["breadcrumb"] = breadcrumb(region, self.request.user)
         ctx["children"] = services.children_with_counts(region, visible)
-        ctx["counts"] = services.counts_by_level(region.code)
+        # Regions change about once a year: their counts are kept for a few minutes, under a
+        # key that moves when regions are added or removed.
+        version = Region._base_manager.aggregate(n=Count("code"), last=Max("code"))
+        key = f"regions:counts:{region.code}:{version['n']}:{version['last']}"
+        ctx["counts"] = cache.get_or_set(key, lambda: services.counts_by_level(region.code), 300)
         ctx["levels"] = [(lvl, Level(lvl).label) for lvl in range(region.level + 1, 6)]
         ctx["child_levels"] = [(lvl, Level(lvl).label) for lvl in range(region.level + 2, 6)]
         ctx["path"] = region.path()

@@ -293,3 +293,19 @@ def test_procedure_criteria_use_the_year_assessed(village):
     ident = actions.start_procedure(make_household(VILLAGE_A), "identification", user=village,
                                     on=D)
     assert wf.procedure_criteria(ident) is None
+
+
+def test_region_page_loads_the_overdue_panel_after_itself(regions, make_user):
+    from django.urls import reverse
+
+    from fupin.core.testing import client_for
+
+    county = make_user(Role.POVERTY_OFFICE, COUNTY_A)
+    client = client_for(county)
+    page = client.get(reverse("regions:region", args=[COUNTY_A])).content.decode()
+    url = reverse("poverty:overdue_panel") + f"?region={COUNTY_A}"
+    assert f'hx-get="{url}"' in page and 'data-testid="overdue-procedures"' not in page
+    # nothing overdue: the panel is empty
+    assert b"overdue-procedures" not in client.get(url).content
+    outside = client_for(make_user(Role.POVERTY_OFFICE, "520302000000"))
+    assert outside.get(url).status_code == 404
