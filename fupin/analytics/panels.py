@@ -19,6 +19,7 @@ from decimal import Decimal
 from html import escape
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -155,6 +156,7 @@ class Card:
     value: object
     text: str
     unit: str
+    note: str = ""
 
 
 @dataclass
@@ -331,6 +333,9 @@ def build(region: Region) -> Dashboard:
         key_items = [i for i in items if i.key_figure]
         cards = [Card(i, values.get(i.name), show(values.get(i.name), i), unit_of(i))
                  for i in key_items]
+        for card in cards:
+            if card.item.name == "income_per_capita_mean":
+                card.note = _income_note(values)
         sections.append(Section(
             group=group, label=str(label), cards=cards,
             figures=_figures_table(group, items, values),
@@ -340,6 +345,24 @@ def build(region: Region) -> Dashboard:
             breakdowns=[_breakdown_table(i, values.get(i.name)) for i in items
                         if i.breakdown is not None and not i.by_year]))
     return Dashboard(region, result, sections, refreshed)
+
+
+def _income_note(values: dict) -> str:
+    """Income per person against the poverty line of the latest year that has one."""
+    from fupin.poverty.models import PovertyLine
+
+    line = (PovertyLine._base_manager.filter(year__lte=timezone.localdate().year)
+            .order_by("-year").first())
+    median = show(values.get("income_per_capita_median"),
+                  ind.INDICATORS["income_per_capita_median"])
+    if line is None:
+        return _("median %(median)s; no poverty line is recorded") % {"median": median}
+    mean = values.get("income_per_capita_mean")
+    share = "—" if mean is None or not line.poverty_line else \
+        f"{100 * float(mean) / float(line.poverty_line):.0f}%"
+    return _("median %(median)s; poverty line %(year)s: %(line)s yuan (mean = %(share)s of it)") \
+        % {"median": median, "year": line.year, "line": f"{line.poverty_line:,.0f}",
+           "share": share}
 
 
 # --- the region page's panel --------------------------------------------------------------------

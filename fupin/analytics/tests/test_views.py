@@ -183,8 +183,9 @@ def test_dashboard_reads_only_the_rollups(data, province_user):
         response = client.get(f"/analytics/{PROVINCE}/")
     assert response.status_code == 200
     tables = {t for q in queries for t in re.findall(r'FROM "(\w+)"', q["sql"])}
-    assert tables <= {"analytics_rollup", "regions_region", "django_session", "accounts_user"}, \
-        tables
+    # (and the poverty lines: a province-wide table of one row a year, not the records)
+    assert tables <= {"analytics_rollup", "regions_region", "django_session", "accounts_user",
+                      "poverty_povertyline"}, tables
     assert len(queries) <= 14, [q["sql"][:80] for q in queries]
 
 
@@ -339,3 +340,16 @@ def test_indicator_definitions_in_the_api(data, county_user):
     assert by_name["poverty_incidence"]["kind"] == "ratio" and by_name["poverty_incidence"][
         "percent"]
     assert "illness" in by_name["poor_households_by_cause"]["breakdown"]
+
+
+def test_income_is_shown_against_the_poverty_line(data, county_user):
+    from fupin.poverty.models import PovertyLine
+
+    line = PovertyLine.objects.order_by("-year").first()
+    mean = stats(COUNTY_A)["indicators"]["income_per_capita_mean"]
+    with translation.override("en"):
+        html = client_for(county_user).get(f"/analytics/{COUNTY_A}/",
+                                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    note = re.search(r'data-testid="note-income_per_capita_mean">([^<]+)<', html).group(1)
+    assert str(line.year) in note and f"{line.poverty_line:,.0f}" in note
+    assert f"{100 * mean / float(line.poverty_line):.0f}%" in note
