@@ -32,7 +32,7 @@ from fupin.analytics import indicators as ind
 from fupin.analytics import panels, rollups
 from fupin.analytics.models import Rollup
 from fupin.poverty.notices import NoticePdfUnavailable as PdfUnavailable
-from fupin.poverty.notices import find_font
+from fupin.poverty.notices import cjk_pdf
 from fupin.regions.models import Level, Region
 from fupin.regions.scope import ancestor_codes, within
 
@@ -215,24 +215,10 @@ def build(region: Region, year: int | None, user) -> Report:
 def render_pdf(report: Report) -> bytes:
     """A4 landscape: FP-1, then the children's key figures; the font subset embedded. Raises
     PdfUnavailable (with what to install) when the server has no Chinese font."""
-    try:
-        from fpdf import FPDF
-        from fpdf.enums import Align, XPos, YPos
-        from fpdf.fonts import FontFace
-    except ImportError:
-        raise PdfUnavailable(_("PDF reports need the fpdf2 package, which is not installed on "
-                               "this server. The page can still be printed from the "
-                               "browser.")) from None
-    font_path, face = find_font()
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_margins(14, 14, 14)
-    pdf.set_auto_page_break(True, margin=14)
-    try:
-        pdf.add_font("cjk", fname=font_path, collection_font_number=face)
-    except Exception:  # fontTools errors vary with the font file
-        raise PdfUnavailable(_("PDF reports need a Chinese font on the server, and the one "
-                               "found cannot be read.")) from None
-    pdf.set_lang("zh-CN" if (translation.get_language() or "").startswith("zh") else "en")
+    from fpdf.enums import Align, XPos, YPos
+    from fpdf.fonts import FontFace
+
+    pdf = cjk_pdf("landscape", 14)
     pdf.set_title(report.title)
     pdf.set_creator("Fupin")
     new_line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}

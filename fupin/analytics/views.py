@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -18,10 +18,10 @@ from django.views import generic
 from fupin.analytics import panels, report
 from fupin.analytics.models import Rollup
 from fupin.core.export import export_table
-from fupin.core.policy import can, scope_code
+from fupin.core.policy import can
 from fupin.core.views import AccessMixin
 from fupin.regions.models import Region
-from fupin.regions.scope import is_within
+from fupin.regions.views import RegionHomeView, breadcrumb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,23 +43,10 @@ class RegionFiguresMixin(AccessMixin):
         return self._region
 
 
-def breadcrumb(region: Region, user) -> list[dict]:
-    """The ancestors down to the region; those above the user's scope are not links."""
-    own = scope_code(user)
-    return [{"region": r, "link": is_within(r.code, own)} for r in region.ancestors() + [region]]
-
-
-class DashboardHomeView(AccessMixin, generic.View):
+class DashboardHomeView(RegionHomeView):
     """The dashboard of the user's own scope region."""
 
-    model = Region
-
-    def get(self, request):
-        code = scope_code(request.user) or Region._base_manager.filter(level=1).values_list(
-            "code", flat=True).first()
-        if not code:
-            raise Http404(_("No regions have been imported yet."))
-        return redirect("analytics:dashboard", pk=code)
+    target = "analytics:dashboard"
 
 
 class DashboardView(RegionFiguresMixin, generic.TemplateView):
@@ -72,7 +59,7 @@ class DashboardView(RegionFiguresMixin, generic.TemplateView):
         ctx = super().get_context_data(**kwargs)
         region = self.get_region()
         ctx.update(region=region, dashboard=panels.build(region).link("analytics:dashboard"),
-                   breadcrumb=breadcrumb(region, self.request.user))
+                   breadcrumb=breadcrumb(region, self.request.user, siblings=False))
         return ctx
 
 

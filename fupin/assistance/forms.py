@@ -71,10 +71,10 @@ def lookup(form, name: str, queryset, *, key: str, label_key: str, help_key: str
         initial = related_id
     if initial not in (None, "") and not isinstance(initial, Model):
         try:
-            found = queryset.model._base_manager.filter(pk=int(initial)).first()
+            found = queryset.filter(pk=int(initial)).first()  # only a record the user may pick
         except (TypeError, ValueError):
             found = None
-        if found is not None and queryset.filter(pk=found.pk).exists():
+        if found is not None:
             form.initial[name] = found
         else:
             form.initial.pop(name, None)

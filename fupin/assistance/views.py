@@ -139,8 +139,9 @@ class WorkTeamDetailView(RelatedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         team, today = self.object, timezone.localdate()
-        members = m.WorkTeamMember._base_manager.filter(m.WorkTeamMember.current_q(today),
-                                                        team=team).count()
+        user = self.request.user
+        members = restrict(m.WorkTeamMember.objects.filter(m.WorkTeamMember.current_q(today),
+                                                           team=team), user).count()
         term = rules.team_term_days(team)
         minimum_members = int(params.get(rules.TEAM_MIN_MEMBERS))
         minimum_term = int(params.get(rules.TEAM_MIN_TERM_DAYS))
@@ -152,8 +153,8 @@ class WorkTeamDetailView(RelatedDetailView):
         section = next((s for s in ctx["sections"] if s["name"] == "workteammember"), None)
         if section is not None:
             table = section["table"]
-            table.presence_days = dict(m.Presence._base_manager.filter(
-                team_member__team=team, month=month).values_list("team_member_id", "days"))
+            table.presence_days = dict(restrict(m.Presence.objects.filter(
+                team_member__team=team, month=month), user).values_list("team_member_id", "days"))
             table.minimum_days = int(params.get(rules.PRESENCE_MIN_DAYS))
             table.can_record = is_visible(team, self.request.user, "change") and can(
                 self.request.user, m.WorkTeamMember, "change")
@@ -370,10 +371,6 @@ class FinishMeasureView(NextMixin, ObjectActionView):
 
 
 # --- coverage gaps (一级抓一级) ------------------------------------------------------------------
-# The region of `?region=` inside the user's scope (404 outside).
-gap_region = services.requested_region
-
-
 class GapsView(AccessMixin, generic.TemplateView):
     """Coverage gaps of a region (一级抓一级): per child region and gap kind, how many teams,
     households, helpers and branches fall short, and for one kind the offending rows, each
@@ -387,7 +384,7 @@ class GapsView(AccessMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         request, user = self.request, self.request.user
-        region, today = gap_region(request), timezone.localdate()
+        region, today = services.requested_region(request), timezone.localdate()
         counts = rules.gap_counts(user, region.code, today)
         children = list(restrict(Region.objects.filter(parent=region), user).order_by("code"))
         rows = []
@@ -440,7 +437,7 @@ class GapsPanelView(AccessMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        region = gap_region(self.request)
+        region = services.requested_region(self.request)
         counts = rules.gap_counts(self.request.user, region.code, timezone.localdate())
         ctx["panel"] = {"region_code": region.code,
                         "gaps": [(entry["gap"], entry["total"]) for entry in counts],

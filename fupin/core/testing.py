@@ -239,16 +239,27 @@ class ReadOnlyModelViewTests:
 class ModelViewTests(ReadOnlyModelViewTests):
     """Adds create, edit and delete with their change records, and the write permission tests.
 
-    Declare also create_data (form data, with region_code when the form has it) and edit_data.
+    Declare also create_data (form data, with region_code when the form has it) and edit_data;
+    `parent = ("field", maker)` when the record hangs off another one that `maker(region_code)`
+    makes (a member's organization, a team's member): in scope for the new record, outside it
+    for the out-of-scope attempt.
     """
+
+    parent: tuple[str, Callable] | None = None
 
     def extra_create_data(self) -> dict:
         """Form data that needs the database (e.g. the pk of a parent record in scope)."""
-        return {}
+        if self.parent is None:
+            return {}
+        field, make = self.parent
+        return {field: make(VILLAGE_A).pk}
 
     def outside_create_data(self) -> dict:
         """What makes a new record fall outside the owner's scope."""
-        return {"region_code": VILLAGE_B}
+        if self.parent is None:
+            return {"region_code": VILLAGE_B}
+        field, make = self.parent
+        return {field: make(VILLAGE_B).pk}
 
     def test_create_edit_delete_write_change_records(self, setup):
         client = client_for(self.owner)

@@ -25,10 +25,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.core import idnumber
 from fupin.core.masking import BANK_ACCOUNT, HEALTH, PHONE
 from fupin.core.masking import ID_NUMBER as ID_KIND
-from fupin.ingest import cells, db
+from fupin.ingest import cells, db, records
 from fupin.ingest.pipeline import (
     REASON,
     ROW,
@@ -222,28 +221,9 @@ class HouseholdRegistry(Registry):
 
     # --- per chunk ---------------------------------------------------------------------------
     def check_chunk(self, frame: pl.DataFrame, ctx) -> pl.DataFrame:
-        frame = self._sex_and_birth(frame, ctx)
+        frame = records.identity_checks(frame, ctx)
         frame = self._against_persons(frame, ctx)
         return self._against_households(frame, ctx)
-
-    def _sex_and_birth(self, frame, ctx):
-        number = pl.col("id_number")
-        reasons = []
-        if "sex" in ctx.present:
-            given, derived = pl.col("sex"), cells.id_sex(number)
-            differs = given.is_not_null() & derived.is_not_null() & (given != derived)
-            reasons.append((differs & (derived == "M"), pl.lit(str(idnumber.SEX_MISMATCH["M"]))))
-            reasons.append((differs & (derived == "F"), pl.lit(str(idnumber.SEX_MISMATCH["F"]))))
-        if "birth_date" in ctx.present:
-            given, derived = pl.col("birth_date"), cells.id_birth_date(number)
-            reasons.append((given.is_not_null() & derived.is_not_null() & (given != derived),
-                            pl.lit(str(idnumber.BIRTH_DATE_MISMATCH))))
-        frame = add_reasons(frame, reasons)
-        return frame.with_columns(
-            (pl.coalesce(pl.col("sex"), cells.id_sex(number)) if "sex" in ctx.present
-             else cells.id_sex(number)).alias("sex"),
-            (pl.coalesce(pl.col("birth_date"), cells.id_birth_date(number))
-             if "birth_date" in ctx.present else cells.id_birth_date(number)).alias("birth_date"))
 
     def _against_persons(self, frame, ctx):
         """An ID number already registered belongs to the same household number."""
@@ -425,7 +405,7 @@ class HouseholdRegistry(Registry):
 
         ids = db.allocate_ids(Household, new_h.height)
         new_h = new_h.with_columns(ids.alias("household_id"))
-        db.copy_rows(Household._meta.db_table, _with_defaults(
+        db.copy_rows(Household._meta.db_table, records.with_defaults(
             Household, new_h.rename({"household_id": "id"}), created, KEEP))
         if stage_h.apply(KEEP, stamp) != updated_h:
             raise ConcurrentChange
@@ -437,7 +417,7 @@ class HouseholdRegistry(Registry):
             for chunk in spill.chunks():
                 chunk = _person_values(chunk.join(person_ids, on="id_number", how="anti"),
                                        p_given).join(all_ids, on="household_number", how="left")
-                yield _with_defaults(Person, chunk.select(p_columns), created, KEEP)
+                yield records.with_defaults(Person, chunk.select(p_columns), created, KEEP)
                 done += chunk.height
                 ctx.report("write", done, spill.rows)
 
@@ -496,20 +476,6 @@ def _household_values(frame: pl.DataFrame, given: list[str]) -> pl.DataFrame:
 
 def _person_values(frame: pl.DataFrame, given: list[str]) -> pl.DataFrame:
     return frame.with_columns([pl.col(n).fill_null("") for n in given if n in _CLEARED_TEXT])
-
-
-def _with_defaults(model, frame: pl.DataFrame, stamp: dict, keep: set[str]) -> pl.DataFrame:
-    """Complete new rows: bookkeeping columns, then model defaults for what the file lacks
-    (and for "not given" cells of `keep` columns)."""
-    columns = {f.column for f in model._meta.concrete_fields}
-    frame = frame.select([n for n in frame.columns if n in columns])
-    frame = frame.with_columns(pl.lit(v).alias(k) for k, v in stamp.items())
-    defaults = db.defaults(model, frame.columns)
-    fill = db.defaults(model, ())
-    exprs = [pl.lit(v).alias(k) for k, v in defaults.items()]
-    exprs += [pl.col(n).fill_null(pl.lit(fill[n])) for n in frame.columns
-              if n in keep and fill.get(n) is not None]
-    return frame.with_columns(exprs)
 
 
 def _drop(*stagings) -> None:

@@ -206,7 +206,7 @@ FONT_CANDIDATES = (
 
 
 def _no_font_message() -> str:
-    return _("PDF notices need a Chinese font on the server, and none was found. Install "
+    return _("PDFs need a Chinese font on the server, and none was found. Install "
              "Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk), or set FUPIN_NOTICE_FONT "
              "to a .ttf, .otf or .ttc font with Chinese characters. This page can still be "
              "printed from the browser.")
@@ -250,24 +250,33 @@ def find_font() -> tuple[str, int]:
     raise NoticePdfUnavailable(_no_font_message())
 
 
-def render_pdf(notice: Notice) -> bytes:
-    """The notice as an A4 PDF, the font subset embedded."""
+def cjk_pdf(orientation: str, margin: float):
+    """An A4 fpdf2 document with the server's Chinese font as "cjk" and the page language set;
+    NoticePdfUnavailable (saying what to install) when it cannot be made. Notices and the
+    yearly report share it."""
     try:
         from fpdf import FPDF
-        from fpdf.enums import Align, WrapMode, XPos, YPos
     except ImportError:
-        raise NoticePdfUnavailable(_("PDF notices need the fpdf2 package, which is not "
-                                     "installed on this server. This page can still be "
-                                     "printed from the browser.")) from None
+        raise NoticePdfUnavailable(_("PDFs need the fpdf2 package, which is not installed on "
+                                     "this server. This page can still be printed from the "
+                                     "browser.")) from None
     font_path, face = find_font()
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    pdf.set_margins(margin, margin, margin)
+    pdf.set_auto_page_break(True, margin=margin)
     try:
         pdf.add_font("cjk", fname=font_path, collection_font_number=face)
     except Exception:  # fontTools errors vary with the font file
         raise NoticePdfUnavailable(_no_font_message()) from None
     pdf.set_lang("zh-CN" if (get_language() or "").startswith("zh") else "en")
+    return pdf
+
+
+def render_pdf(notice: Notice) -> bytes:
+    """The notice as an A4 PDF, the font subset embedded."""
+    from fpdf.enums import Align, WrapMode, XPos, YPos
+
+    pdf = cjk_pdf("portrait", 20)
     pdf.set_title(f"{notice.heading} {notice.title}")
     pdf.set_creator("Fupin")
     pdf.add_page()

@@ -13,19 +13,21 @@ from fupin.regions.models import Level, Region, RegionChange
 from fupin.regions.tables import RegionChangeTable
 
 
-def breadcrumb(region: Region, user) -> list[dict]:
+def breadcrumb(region: Region, user, siblings: bool = True) -> list[dict]:
     """Ancestors from the province down; those above the user's scope are not links.
 
-    Each crumb strictly inside the scope also lists its siblings, so the breadcrumb doubles as
-    a switcher across the five levels (another township of the same county, and so on).
+    With `siblings`, each crumb strictly inside the scope also lists its siblings, so the
+    breadcrumb doubles as a switcher across the five levels (another township of the same
+    county, and so on).
     """
+    with_siblings = siblings
     own = scope_code(user)
     visible = restrict(Region.objects.all(), user, "view")
     crumbs = []
     for r in region.ancestors() + [region]:
         inside = scope.is_within(r.code, own)
         siblings = []
-        if inside and r.code != own and r.parent_id:
+        if with_siblings and inside and r.code != own and r.parent_id:
             siblings = list(visible.filter(parent_id=r.parent_id).exclude(code=r.code)
                             .order_by("code").values_list("code", "name")[:200])
         crumbs.append({"region": r, "link": inside, "siblings": siblings})
@@ -33,16 +35,18 @@ def breadcrumb(region: Region, user) -> list[dict]:
 
 
 class RegionHomeView(AccessMixin, generic.View):
-    """The region tree starts at the user's own scope region."""
+    """The region tree (or `target`, a page taking a region code) starts at the user's own
+    scope region."""
 
     model = Region
+    target = "regions:region"
 
     def get(self, request):
         code = scope_code(request.user) or Region._base_manager.filter(level=1).values_list(
             "code", flat=True).first()
         if not code:
             raise Http404(_("No regions have been imported yet."))
-        return redirect("regions:region", pk=code)
+        return redirect(self.target, pk=code)
 
 
 class RegionDetailView(AccessMixin, generic.DetailView):

@@ -65,11 +65,7 @@ class TestWorkTeamMemberViews(AssistanceViewTests):
                    "phone": "13800002222", "starts_on": "2025-03-01"}
     edit_data = {"phone": "13800003333"}
 
-    def extra_create_data(self):
-        return {"team": make_team(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"team": make_team(VILLAGE_B).pk}
+    parent = ("team", make_team)
 
 
 class TestPresenceViews(ReadOnlyModelViewTests):
@@ -86,11 +82,7 @@ class TestWorkLogEntryViews(AssistanceViewTests):
     create_data = {"logged_on": "2025-06-01", "text": "召开院坝会，宣讲政策"}
     edit_data = {"text": "召开院坝会，宣讲产业政策"}
 
-    def extra_create_data(self):
-        return {"team": make_team(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"team": make_team(VILLAGE_B).pk}
+    parent = ("team", make_team)
 
 
 class TestContactPointViews(AssistanceViewTests):
@@ -109,11 +101,7 @@ class TestContactVisitViews(AssistanceViewTests):
     create_data = {"visited_on": "2025-05-01", "problems_raised": "饮水困难"}
     edit_data = {"problems_solved": "协调水利局解决"}
 
-    def extra_create_data(self):
-        return {"contact_point": make_contact_point(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"contact_point": make_contact_point(VILLAGE_B).pk}
+    parent = ("contact_point", make_contact_point)
 
 
 class TestBranchPairingViews(AssistanceViewTests):
@@ -148,22 +136,14 @@ class TestVisitViews(AssistanceViewTests):
     create_data = {"kind": "home", "visited_on": "2025-06-01", "findings": "住房安全，孩子在校"}
     edit_data = {"findings": "住房安全，孩子在校，需要产业帮扶"}
 
-    def extra_create_data(self):
-        return {"household": make_household(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"household": make_household(VILLAGE_B).pk}
+    parent = ("household", make_household)
 
 
 class HouseholdRecordTests(AssistanceViewTests):
     owner_role = Role.POVERTY_OFFICE
     colleague_role = Role.ORG_DEPT
 
-    def extra_create_data(self):
-        return {"household": make_household(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"household": make_household(VILLAGE_B).pk}
+    parent = ("household", make_household)
 
 
 class TestMeasureViews(HouseholdRecordTests):
@@ -204,11 +184,7 @@ class PlanRecordTests(AssistanceViewTests):
     owner_role = Role.POVERTY_OFFICE
     colleague_role = Role.ORG_DEPT
 
-    def extra_create_data(self):
-        return {"plan": make_plan(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"plan": make_plan(VILLAGE_B).pk}
+    parent = ("plan", make_plan)
 
 
 class TestPlanFundingViews(PlanRecordTests):
@@ -270,11 +246,7 @@ class TestChunhuiContributionViews(AssistanceViewTests):
                    "description": "捐资修建村文化广场"}
     edit_data = {"value": "25000"}
 
-    def extra_create_data(self):
-        return {"envoy": make_envoy(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"envoy": make_envoy(VILLAGE_B).pk}
+    parent = ("envoy", make_envoy)
 
 
 pytestmark = pytest.mark.django_db

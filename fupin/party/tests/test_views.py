@@ -53,11 +53,7 @@ class TestOrgMeetingViews(ModelViewTests):
                    "topics": "研究产业发展"}
     edit_data = {"attendance": 4}
 
-    def extra_create_data(self):
-        return {"org": make_org(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"org": make_org(VILLAGE_B).pk}
+    parent = ("org", make_org)
 
 
 class TestCadreViews(ModelViewTests):
@@ -191,11 +187,7 @@ class MemberRecordTests(ModelViewTests):
     owner_role = Role.ORG_DEPT
     colleague_role = Role.INSPECTOR
 
-    def extra_create_data(self):
-        return {"member": make_member(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"member": make_member(VILLAGE_B).pk}
+    parent = ("member", make_member)
 
 
 class TestCommitmentViews(MemberRecordTests):
@@ -267,11 +259,7 @@ class CadreRecordTests(ModelViewTests):
     owner_role = Role.ORG_DEPT
     colleague_role = Role.VIEWER
 
-    def extra_create_data(self):
-        return {"cadre": make_cadre(VILLAGE_A).pk}
-
-    def outside_create_data(self):
-        return {"cadre": make_cadre(VILLAGE_B).pk}
+    parent = ("cadre", make_cadre)
 
 
 class TestCadreCareerViews(CadreRecordTests):
