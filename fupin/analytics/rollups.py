@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from fupin.analytics import indicators as ind
 from fupin.analytics.models import Rollup
-from fupin.ingest import db
+from fupin.core import db
 from fupin.regions.scope import (
     LEVELS,
     PREFIX_LENGTH,

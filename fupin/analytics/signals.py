@@ -1,6 +1,8 @@
 """Keeping the rollups current: a write to a record that feeds an indicator marks its region,
 and when the transaction commits the marked regions are refreshed (their ancestors' medians in
-the background). Bulk writes (imports, the demo) call `rollups.refresh` themselves.
+the background). Bulk writes send no per-row signals: an import announces its regions with
+`fupin.core.signals.import_committed` after it commits (`_imported`), the demo calls
+`rollups.refresh` itself.
 
 The rollups of "now" figures that depend on the date (current pairings, visits in the last
 90 days) also move with time: `fupin analytics refresh` rebuilds everything and is meant to
@@ -17,6 +19,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from fupin.analytics import indicators as ind
+from fupin.core.signals import import_committed
+from fupin.regions.scope import is_valid_code
 
 logger = logging.getLogger(__name__)
 _state = threading.local()
@@ -32,7 +36,7 @@ def _touched(sender, instance, **kwargs) -> None:
     if label not in WATCHED:
         return
     code = getattr(instance, "region_code", "") or ""
-    if len(code) != 12:
+    if not is_valid_code(code):
         return
     if getattr(_state, "paused", False):
         return
@@ -62,6 +66,14 @@ def _flush() -> None:
         logger.exception("rollup refresh of %s regions failed", len(codes))
 
 
+def _imported(sender, regions, models, **kwargs) -> None:
+    """An import committed: its regions' rollups, ancestors' medians included, are refreshed
+    at once (this runs in the import's on-commit callback, outside its transaction)."""
+    from fupin.analytics import rollups
+
+    rollups.refresh(regions, models)
+
+
 WATCHED: set[str] = set()
 
 
@@ -80,3 +92,4 @@ def connect() -> None:
     WATCHED.update(_watched())
     post_save.connect(_touched, dispatch_uid="analytics-touched-save")
     post_delete.connect(_touched, dispatch_uid="analytics-touched-delete")
+    import_committed.connect(_imported, dispatch_uid="analytics-imported")

@@ -31,10 +31,11 @@ from django.utils.translation import gettext_lazy
 from fupin.assistance import choices as c
 from fupin.assistance import rules
 from fupin.assistance.models import Measure, Pairing, Visit, WorkTeam, WorkTeamMember
+from fupin.core import db
 from fupin.core.masking import ID_NUMBER as ID_KIND
 from fupin.core.masking import PHONE
 from fupin.core.policy import Role, role_of
-from fupin.ingest import cells, db
+from fupin.ingest import cells
 from fupin.ingest.pipeline import REASON, ROW, add_reasons
 from fupin.ingest.records import (
     ID,

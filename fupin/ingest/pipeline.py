@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core import changelog, idnumber
 from fupin.core.models import ChangeRecord
+from fupin.core.signals import import_committed
 from fupin.ingest import cells, sources
 from fupin.ingest.registry import ID_NUMBER, REGION_KINDS, VILLAGE, Counts, Registry, fold
 from fupin.ingest.registry import get as get_registry
@@ -424,7 +425,7 @@ def import_file(registry: Registry | str, path: str | Path, *, user=None, dry_ru
             # A key checked as new was written by someone else meanwhile: nothing was stored.
             raise ConcurrentChange from None
         if not dry_run and ctx.record is not None:
-            _refresh_rollups(registry, spill)
+            _announce(registry, spill, ctx.record)
         ctx.report("write", spill.rows, spill.rows)
         return ImportResult(
             registry=registry.name, path=path, sha256=ctx.sha256, rows=spill.rows,
@@ -436,15 +437,15 @@ def import_file(registry: Registry | str, path: str | Path, *, user=None, dry_ru
             source.close()
 
 
-def _refresh_rollups(registry: Registry, spill: Spill) -> None:
-    """Bulk writes send no signals: refresh the rollups of the regions the file touched, once
-    the import has committed (at once when there is no outer transaction)."""
-    from fupin.analytics import rollups
-
+def _announce(registry: Registry, spill: Spill, record: ChangeRecord) -> None:
+    """Bulk writes send no per-row signals: once the import has committed (at once when there
+    is no outer transaction) say which regions and model it wrote, so that listeners (the
+    rollups) refresh exactly those."""
     codes = (spill.scan().select(pl.col(registry.region_column).unique())
              .collect().get_column(registry.region_column).drop_nulls().to_list())
-    label = registry.model._meta.label_lower
-    transaction.on_commit(lambda: rollups.refresh(codes, {label}))
+    labels = {registry.model._meta.label_lower}
+    transaction.on_commit(lambda: import_committed.send(
+        sender=registry.model, regions=codes, models=labels, batch=record))
 
 
 def default_errors_path(path: Path) -> Path:

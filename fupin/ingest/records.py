@@ -55,8 +55,8 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext as _
 
-from fupin.core import idnumber
-from fupin.ingest import cells, db
+from fupin.core import db, idnumber
+from fupin.ingest import cells
 from fupin.ingest.pipeline import (
     ERRORS,
     REASON,

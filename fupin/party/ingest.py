@@ -19,9 +19,10 @@ import polars as pl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fupin.core import db
 from fupin.core.masking import ID_NUMBER as ID_KIND
 from fupin.core.masking import PHONE
-from fupin.ingest import cells, db
+from fupin.ingest import cells
 from fupin.ingest.pipeline import REASON, ROW, add_reasons, no_reasons
 from fupin.ingest.records import (
     ID,

@@ -25,9 +25,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fupin.core import db
 from fupin.core.masking import BANK_ACCOUNT, HEALTH, PHONE
 from fupin.core.masking import ID_NUMBER as ID_KIND
-from fupin.ingest import cells, db, records
+from fupin.ingest import cells, records
 from fupin.ingest.pipeline import (
     REASON,
     ROW,

@@ -1,4 +1,4 @@
-"""Bulk writing for imports, the same interface on PostgreSQL and SQLite.
+"""Bulk writing (imports, rollups), the same interface on PostgreSQL and SQLite.
 
 New rows are inserted with ids allocated up front (PostgreSQL: COPY FROM STDIN straight into
 the table; SQLite: executemany). Existing rows are loaded into a temporary staging table
