@@ -15,6 +15,7 @@ from fupin.core.managers import RestrictedQuerySet
 from fupin.core.masking import PHONE
 from fupin.core.models import validate_region_code
 from fupin.core.policy import Role
+from fupin.regions.scope import PROVINCE, is_level
 
 
 class FupinUserManager(UserManager.from_queryset(RestrictedQuerySet)):
@@ -59,8 +60,7 @@ class User(AbstractUser):
         # Only province administrators reach the Django admin (it is for back-office fixes);
         # the role is the single source of truth.
         self.is_staff = self.is_superuser or (
-            self.role == Role.ADMIN and len(self.region_code) == 12
-            and self.region_code[2:] == "0" * 10)
+            self.role == Role.ADMIN and is_level(self.region_code, PROVINCE))
         super().save(*args, **kwargs)
 
 

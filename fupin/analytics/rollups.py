@@ -25,9 +25,10 @@ from fupin.analytics.models import Rollup
 from fupin.core import db
 from fupin.regions.scope import (
     LEVELS,
-    PREFIX_LENGTH,
     ancestor_codes,
+    ancestor_expr,
     is_within,
+    level_expr,
     level_of,
     parent_code,
     within,
@@ -44,20 +45,6 @@ class Refreshed:
     rows: int = 0
     regions: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def _level_expr(column: str = "region_code") -> pl.Expr:
-    col = pl.col(column)
-    return (pl.when(col.str.slice(9, 3) != "000").then(5)
-            .when(col.str.slice(6, 3) != "000").then(4)
-            .when(col.str.slice(4, 2) != "00").then(3)
-            .when(col.str.slice(2, 2) != "00").then(2)
-            .otherwise(1))
-
-
-def _at_level(frame: pl.DataFrame, level: int) -> pl.Expr:
-    n = PREFIX_LENGTH[level]
-    return pl.col("region_code").str.slice(0, n).str.pad_end(12, "0")
 
 
 def _compute(source, code) -> list:
@@ -85,13 +72,13 @@ def _base(sources, code: str | None, parallel: bool = False) -> pl.DataFrame:
 def _subtree(base: pl.DataFrame, top_level: int) -> pl.DataFrame:
     """Every region's value (own + everything below) for levels top_level..5, with `own`."""
     own = base.group_by(["region_code", *KEYS]).agg(pl.col("value").sum().alias("own"))
-    leveled = own.with_columns(_level_expr().alias("own_level"))
+    leveled = own.with_columns(level_expr().alias("own_level"))
     parts = []
     for level in LEVELS:
         if level < top_level:
             continue
         part = (leveled.filter(pl.col("own_level") >= level)
-                .with_columns(_at_level(leveled, level).alias("region_code"))
+                .with_columns(ancestor_expr("region_code", level).alias("region_code"))
                 .group_by(["region_code", *KEYS]).agg(pl.col("own").sum().alias("value"))
                 .with_columns(pl.lit(level, pl.Int64).alias("level")))
         parts.append(part)
@@ -114,10 +101,10 @@ def _medians(names: list[str], code: str | None, levels: Iterable[int]) -> pl.Da
         frame = pl.DataFrame(samples, schema=["region_code", "value"], orient="row")
         del samples
         frame = frame.with_columns(pl.col("value").cast(pl.Float64),
-                                   _level_expr().alias("own_level"))
+                                   level_expr().alias("own_level"))
         for level in levels:
             parts.append(frame.filter(pl.col("own_level") >= level)
-                         .with_columns(_at_level(frame, level).alias("region_code"))
+                         .with_columns(ancestor_expr("region_code", level).alias("region_code"))
                          .group_by("region_code").agg(pl.col("value").median())
                          .with_columns(pl.lit(name).alias("indicator"),
                                        pl.lit(ind.NOW, pl.Int64).alias("period"),

@@ -112,23 +112,12 @@ class Context:
         self.record = changelog.append(
             action=ChangeRecord.Action.BATCH, model=self.registry.model._meta.label_lower,
             object_id=self.sha256, object_repr=self.filename,
-            region_code=common_region(*region_codes),
+            region_code=region_scope.common_ancestor(*region_codes),
             extra={"registry": self.registry.name, "file_sha256": self.sha256,
                    "file": self.filename,
                    **{entity: c.as_dict() for entity, c in counts.items()}},
         )
         return self.record.pk
-
-
-def common_region(low: str | None, high: str | None) -> str:
-    """The lowest region holding both codes ('' when they share no province)."""
-    if not low or not high:
-        return ""
-    for level in (5, 4, 3, 2, 1):
-        n = region_scope.PREFIX_LENGTH[level]
-        if low[:n] == high[:n]:
-            return region_scope.pad(low[:n])
-    return ""
 
 
 # --- headers -----------------------------------------------------------------------------------

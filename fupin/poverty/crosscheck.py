@@ -20,6 +20,7 @@ from fupin.core import changelog
 from fupin.core.idnumber import is_valid, normalize
 from fupin.poverty.choices import CrosscheckKind
 from fupin.poverty.models import CrosscheckLead, Person
+from fupin.regions.scope import COUNTY, ancestor_at
 
 ID_HEADERS = {"id_number", "身份证号", "身份证号码", "公民身份号码", "证件号码"}
 CHUNK = 5000
@@ -35,7 +36,7 @@ class CrosscheckResult:
     invalid: int = 0
     matched: int = 0
     created: int = 0
-    by_region: dict[str, int] = field(default_factory=dict)
+    by_region: dict[str, int] = field(default_factory=dict)  # county code -> matched persons
     sha256: str = ""
 
 
@@ -82,8 +83,8 @@ def load_leads(path: str | Path, kind: str, *, dry_run: bool = False) -> Crossch
             new = []
             for person in persons:
                 result.matched += 1
-                result.by_region[person.region_code[:6]] = \
-                    result.by_region.get(person.region_code[:6], 0) + 1
+                county = ancestor_at(person.region_code, COUNTY)
+                result.by_region[county] = result.by_region.get(county, 0) + 1
                 if person.pk in existing:
                     continue
                 new.append(CrosscheckLead(person_id=person.pk, region_code=person.region_code,

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Q
+import polars as pl
+from django.db.models import F, Q
+from django.db.models.functions import Substr
 
 CODE_LENGTH = 12
 PREFIX_LENGTH = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
-LEVELS = (1, 2, 3, 4, 5)
+# The same numbers as regions.models.Level, for code that must not import models.
+PROVINCE, PREFECTURE, COUNTY, TOWNSHIP, VILLAGE = LEVELS = (1, 2, 3, 4, 5)
 _CODE_RE = re.compile(r"^\d{12}$")
 
 
@@ -38,6 +41,11 @@ def is_well_nested(code: str, level: int) -> bool:
         return False
     start = PREFIX_LENGTH[level - 1] if level > 1 else 0
     return bool(code[start:n].strip("0"))
+
+
+def is_level(code: object, level: int) -> bool:
+    """`code` is a well-formed code of a region at `level` (a village: `is_level(c, VILLAGE)`)."""
+    return is_valid_code(code) and is_well_nested(code, level)
 
 
 def prefix(code: str, level: int | None = None) -> str:
@@ -85,3 +93,51 @@ def parent_code(code: str) -> str | None:
 def ancestor_codes(code: str) -> list[str]:
     """Codes from the province down to `code` itself."""
     return [pad(prefix(code, lvl)) for lvl in range(1, level_of(code) + 1)]
+
+
+def ancestor_at(code: str, level: int) -> str:
+    """The code of the region at `level` that holds `code` (`code` itself at its own level)."""
+    return pad(prefix(code, level))
+
+
+def common_ancestor(low: str | None, high: str | None) -> str:
+    """The code of the lowest region holding both codes ('' when they share no province)."""
+    if not low or not high:
+        return ""
+    for level in reversed(LEVELS):
+        n = PREFIX_LENGTH[level]
+        if low[:n] == high[:n]:
+            return pad(low[:n])
+    return ""
+
+
+# --- the same in queries: grouping by level without a round trip per region ------------------
+
+
+def prefix_sql(field: str, level: int) -> Substr:
+    """A database expression: the significant digits of `field` at `level` (what
+    `prefix(code, level)` gives), to group a subtree's rows by their region at that level in
+    one query. Pad the grouped values with `pad()` to get region codes."""
+    return Substr(F(field), 1, PREFIX_LENGTH[level])
+
+
+def _has_own_digits(col: pl.Expr, level: int) -> pl.Expr:
+    start, end = PREFIX_LENGTH[level - 1], PREFIX_LENGTH[level]
+    return col.str.slice(start, end - start) != "0" * (end - start)
+
+
+def level_expr(column: str = "region_code") -> pl.Expr:
+    """A polars expression: the level of each code in `column`, read from its zero padding
+    (`level_of` over a whole column at once)."""
+    col = pl.col(column)
+    return (pl.when(_has_own_digits(col, VILLAGE)).then(VILLAGE)
+            .when(_has_own_digits(col, TOWNSHIP)).then(TOWNSHIP)
+            .when(_has_own_digits(col, COUNTY)).then(COUNTY)
+            .when(_has_own_digits(col, PREFECTURE)).then(PREFECTURE)
+            .otherwise(PROVINCE))
+
+
+def ancestor_expr(column: str, level: int) -> pl.Expr:
+    """A polars expression: `ancestor_at(code, level)` for each code in `column` (meaningful
+    for codes at `level` or below)."""
+    return pl.col(column).str.slice(0, PREFIX_LENGTH[level]).str.pad_end(CODE_LENGTH, "0")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -140,6 +141,72 @@ def test_ancestors_and_parent(segs):
         assert parent == ancestors[-2]
         assert scope.level_of(parent) == level - 1
         assert scope.ancestor_codes(parent) == ancestors[:-1]
+
+
+@given(segments(), st.data())
+def test_is_level_and_ancestor_at(segs, data):
+    code, level = code_of(segs), len(segs)
+    assert scope.is_level(code, level)
+    assert all(not scope.is_level(code, other) for other in scope.LEVELS if other != level)
+    up = data.draw(st.integers(1, level))
+    ancestor = scope.ancestor_at(code, up)
+    assert ancestor == code_of(segs[:up])
+    assert scope.level_of(ancestor) == up
+    assert scope.is_within(code, ancestor)
+    assert ancestor == scope.ancestor_codes(code)[up - 1]
+
+
+@pytest.mark.parametrize("bad", ["", None, "52010201600", "52010201600x", "000000000000"])
+def test_is_level_refuses_what_is_not_a_region_code(bad):
+    assert not any(scope.is_level(bad, level) for level in scope.LEVELS)
+
+
+@given(segments(), segments())
+def test_common_ancestor_is_the_lowest_region_holding_both(a_segs, b_segs):
+    a, b = code_of(a_segs), code_of(b_segs)
+    common = scope.common_ancestor(a, b)
+    assert common == scope.common_ancestor(b, a)
+    if a_segs[0] != b_segs[0]:
+        assert common == ""
+        return
+    assert scope.is_within(a, common) and scope.is_within(b, common)
+    # no child of the common ancestor holds both
+    shared = len(scope.ancestor_codes(common))
+    below = [x for x in (a, b) if scope.level_of(x) > shared]
+    assert len({scope.ancestor_at(x, shared + 1) for x in below}) == len(below)
+
+
+def test_common_ancestor_of_nothing():
+    assert scope.common_ancestor(None, "520102016001") == ""
+    assert scope.common_ancestor("520102016001", "520102016001") == "520102016001"
+    assert scope.common_ancestor("520102016001", "520102016002") == "520102016000"
+    assert scope.common_ancestor("520102016001", "530102016001") == ""
+
+
+@given(st.lists(segments(), min_size=1, max_size=30), st.sampled_from(scope.LEVELS))
+def test_polars_expressions_agree_with_the_code_helpers(many, level):
+    codes = [code_of(segs) for segs in many]
+    frame = pl.DataFrame({"region_code": codes}).with_columns(
+        scope.level_expr().alias("level"),
+        scope.ancestor_expr("region_code", level).alias("ancestor"))
+    assert frame["level"].to_list() == [scope.level_of(c) for c in codes]
+    assert frame["ancestor"].to_list() == [scope.pad(scope.prefix(c, level)) for c in codes]
+
+
+@pytest.mark.django_db
+def test_prefix_sql_groups_a_subtree_by_its_children(bundled_regions):
+    county = "520102000000"
+    rows = (Region._base_manager.filter(scope.within(county, "code"), level=5)
+            .annotate(township=scope.prefix_sql("code", scope.TOWNSHIP))
+            .values("township").annotate(n=Count("code")))
+    counted = {scope.pad(r["township"]): r["n"] for r in rows}
+    expected: dict[str, int] = {}
+    for code in Region._base_manager.filter(scope.within(county, "code"), level=5) \
+            .values_list("code", flat=True):
+        township = scope.ancestor_at(code, scope.TOWNSHIP)
+        expected[township] = expected.get(township, 0) + 1
+    assert counted == expected
+    assert len(counted) > 1
 
 
 # --- the range query in the database -----------------------------------------------------------
