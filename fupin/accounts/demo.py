@@ -1,9 +1,12 @@
 """Demo users: one per role, at sensible regions of the demo province."""
 
+from collections.abc import Callable, Iterable
+
 from fupin.accounts.models import User
 from fupin.core import demo
 from fupin.core.policy import Role
 from fupin.regions.models import Level, Region
+from fupin.regions.scope import ancestor_at
 
 DEMO_PASSWORD = "fupin-demo-2026"
 
@@ -21,25 +24,32 @@ DEMO_USERS = [
 ]
 
 
-def demo_regions(ctx: demo.DemoContext) -> dict[int, Region]:
-    """A rural county (one with townships), one of its townships and villages, by the seed."""
-    from fupin.poverty.models import VillageProfile
+# Villages worth showing the demo users (a key village has a work team, pairings and gaps to
+# look at). The apps that know such villages sit above accounts, so they register a function
+# returning their codes (poverty.demo: the key villages) instead of accounts importing them.
+FEATURED_VILLAGES: list[Callable[[], Iterable[str]]] = []
 
+
+def featured_villages(func: Callable[[], Iterable[str]]) -> Callable[[], Iterable[str]]:
+    FEATURED_VILLAGES.append(func)
+    return func
+
+
+def demo_regions(ctx: demo.DemoContext) -> dict[int, Region]:
+    """A rural county (one with townships), one of its townships and villages, by the seed,
+    preferring a featured village when the generators before this one made some."""
+    demo.autodiscover()  # every app's demo module, and with it its featured_villages
     rng = ctx.random("accounts.regions")
-    # A key village when the poverty demo made some: the work-team and village users then
-    # have a team, pairings and gaps to look at.
-    key = set(VillageProfile._base_manager.filter(is_key_village=True)
-              .values_list("region_code", flat=True))
+    key = {code for source in FEATURED_VILLAGES for code in source()}
     counties = list(Region.objects.filter(level=Level.COUNTY, children__isnull=False)
                     .exclude(name__endswith="区").distinct().order_by("code"))
-    with_key = [c for c in counties if any(k.startswith(c.code[:6]) for k in key)]
-    county = rng.choice(with_key or counties)
+    held = {ancestor_at(k, level) for k in key for level in (Level.COUNTY, Level.TOWNSHIP)}
+    county = rng.choice([c for c in counties if c.code in held] or counties)
     townships = list(county.children.order_by("code"))
-    township = rng.choice([t for t in townships if any(k.startswith(t.code[:9]) for k in key)]
-                          or townships)
+    township = rng.choice([t for t in townships if t.code in held] or townships)
     villages = list(township.children.order_by("code"))
     village = rng.choice([v for v in villages if v.code in key] or villages)
-    return {Level.PROVINCE: Region.objects.get(level=Level.PROVINCE, code=county.code[:2] + "0" * 10),
+    return {Level.PROVINCE: Region.objects.get(code=ancestor_at(county.code, Level.PROVINCE)),
             Level.PREFECTURE: county.parent, Level.COUNTY: county, Level.TOWNSHIP: township,
             Level.VILLAGE: village}
 

@@ -1,3 +1,6 @@
+"""`fupin demo`: the whole site at once (regions, every app's generator, the demo users'
+logins), so it lives in the top layer; core keeps only the registry of generators."""
+
 import time
 
 from django.core.management import call_command
@@ -5,8 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fupin.accounts.demo import DEMO_PASSWORD
 from fupin.core import demo
 from fupin.core.context import acting_as
+from fupin.regions.importer import BUNDLED_REGIONS
+from fupin.regions.models import Region
 
 
 class Command(BaseCommand):
@@ -22,10 +28,6 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, no_serve, bind, **options):
         if not 0 < scale <= 10:
             raise CommandError(_("--scale must be greater than 0 and at most 10"))
-        from fupin.accounts.demo import DEMO_PASSWORD
-        from fupin.regions.importer import BUNDLED_REGIONS
-        from fupin.regions.models import Region
-
         started = time.monotonic()
         call_command("migrate", verbosity=0, interactive=False)
         if not Region.objects.exists():
