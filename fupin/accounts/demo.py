@@ -26,7 +26,8 @@ DEMO_USERS = [
 
 # Villages worth showing the demo users (a key village has a work team, pairings and gaps to
 # look at). The apps that know such villages sit above accounts, so they register a function
-# returning their codes (poverty.demo: the key villages) instead of accounts importing them.
+# returning their codes (poverty, from its AppConfig.ready: the key villages) instead of
+# accounts importing them.
 FEATURED_VILLAGES: list[Callable[[], Iterable[str]]] = []
 
 
@@ -38,7 +39,6 @@ def featured_villages(func: Callable[[], Iterable[str]]) -> Callable[[], Iterabl
 def demo_regions(ctx: demo.DemoContext) -> dict[int, Region]:
     """A rural county (one with townships), one of its townships and villages, by the seed,
     preferring a featured village when the generators before this one made some."""
-    demo.autodiscover()  # every app's demo module, and with it its featured_villages
     rng = ctx.random("accounts.regions")
     key = {code for source in FEATURED_VILLAGES for code in source()}
     counties = list(Region.objects.filter(level=Level.COUNTY, children__isnull=False)

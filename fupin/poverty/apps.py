@@ -8,9 +8,19 @@ class PovertyConfig(AppConfig):
     verbose_name = _("Poverty registry")
 
     def ready(self) -> None:
-        # Declares the procedures' configurable rules (params) and registers the region panel.
+        # Declares the procedures' configurable rules (params), registers the region panel,
+        # and names the key villages for the demo users (accounts sits below poverty).
+        from fupin.accounts import demo as accounts_demo
         from fupin.poverty import services, workflows
         from fupin.regions import panels
 
         panels.register(workflows.lazy_region_panel)
         services.connect()
+        accounts_demo.featured_villages(key_villages)
+
+
+def key_villages() -> list[str]:
+    from fupin.poverty.models import VillageProfile
+
+    return list(VillageProfile._base_manager.filter(is_key_village=True)
+                .values_list("region_code", flat=True))

@@ -35,7 +35,6 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from fupin.accounts import demo as accounts_demo
 from fupin.core import changelog, demo
 from fupin.core.idnumber import make as make_id_number
 from fupin.core.models import ChangeRecord
@@ -828,10 +827,3 @@ def procedures(ctx: demo.DemoContext) -> str:
 
     return demo_procedures.seed(ctx)
 
-
-
-@accounts_demo.featured_villages
-def key_villages() -> list[str]:
-    """The demo users sit in a key village when there is one (see accounts.demo)."""
-    return list(VillageProfile._base_manager.filter(is_key_village=True)
-                .values_list("region_code", flat=True))
