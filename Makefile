@@ -1,4 +1,5 @@
-# Fupin: `make demo` installs, migrates, loads the demo and serves; `make test` runs lint and the suite.
+# Fupin: `make demo` installs, migrates, loads the demo and serves; `make test` runs lint (ruff,
+# the import layering of pyproject's [tool.importlinter]) and the suite.
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -34,6 +35,7 @@ serve: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 
 test: lint
