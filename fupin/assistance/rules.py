@@ -13,8 +13,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +23,7 @@ from fupin.core import params
 from fupin.core.policy import restrict
 from fupin.poverty.choices import PovertyStatus
 from fupin.poverty.models import Household, VillageProfile
-from fupin.regions.scope import PREFIX_LENGTH, level_of, pad, within
+from fupin.regions.scope import VILLAGE, level_of, pad, prefix_sql, within
 
 TEAM_MIN_MEMBERS = params.declare(
     "assistance.team_min_members", 3,
@@ -227,16 +226,15 @@ def gap_counts(user, region_code: str, today: datetime.date) -> list[dict]:
     """Per gap kind: the total under `region_code` and the counts per child region (the level
     below; a village has no children), for the rollup table."""
     level = level_of(region_code)
-    child = PREFIX_LENGTH.get(level + 1)
     result = []
     for gap in GAPS:
         rows = gap_rows(gap, user, region_code, today)
-        if child is None:
+        if level == VILLAGE:
             by_child = {}
             total = rows.count()
         else:
             grouped = rows.order_by().annotate(
-                child=Substr(F(gap.region_field), 1, child)).values("child").annotate(
+                child=prefix_sql(gap.region_field, level + 1)).values("child").annotate(
                 n=Count("pk", distinct=True))
             by_child = {pad(row["child"]): row["n"] for row in grouped}
             total = sum(by_child.values())

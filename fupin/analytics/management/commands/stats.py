@@ -11,7 +11,7 @@ from fupin.analytics import indicators as ind
 from fupin.analytics import services
 from fupin.core.policy import restrict
 from fupin.regions.models import Region
-from fupin.regions.scope import PREFIX_LENGTH, pad
+from fupin.regions.scope import ancestor_at, is_valid_code
 
 
 class Command(BaseCommand):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
     def handle(self, *args, region: str, level: int | None, json: bool, username=None,
                **options):
         code = region
-        if level is not None and code.isdigit() and len(code) == 12:
-            code = pad(code[:PREFIX_LENGTH[level]])
+        if level is not None and is_valid_code(code):
+            code = ancestor_at(code, level)
         found = Region.objects.filter(code=code)
         if username:
             from fupin.accounts.models import User
