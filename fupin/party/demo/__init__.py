@@ -96,7 +96,7 @@ from fupin.party.demo.helpers import (
     today,
 )
 from fupin.party.demo.members import STAMP, members, write_rows
-from fupin.party.demo.orgs import orgs
+from fupin.party.demo.orgs import OrgCodes, orgs
 from fupin.party.demo.plan import term_start
 
 __all__ = [
@@ -118,6 +118,7 @@ __all__ = [
     "STAMP",
     "TERM_YEARS",
     "Namer",
+    "OrgCodes",
     "TopDownIds",
     "add_years",
     "committees",

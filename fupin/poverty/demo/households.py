@@ -1,4 +1,4 @@
-"""The `poverty.households` generator: households, persons and their incomes, filling the plan in."""
+"""The `poverty.households` generator: households, persons and incomes, filling the plan in."""
 
 from __future__ import annotations
 
