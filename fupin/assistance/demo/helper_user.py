@@ -5,16 +5,13 @@ from __future__ import annotations
 from django.db.models import Count, Min, Q
 
 from fupin.assistance.demo.calibration import HELPER_USERNAME, today
-from fupin.assistance.models import (
-    Pairing,
-)
+from fupin.assistance.models import Pairing
 from fupin.core import demo
 from fupin.party.models import PartyMember
 from fupin.regions.models import Region
 from fupin.regions.scope import pad, within
 
 
-# --- the demo helper's member record ------------------------------------------------------------
 @demo.generator("assistance.helper_user", order=910)
 def helper_user(ctx: demo.DemoContext) -> str:
     """Link `demo-helper` (accounts.users, 900) to a member who currently helps two to five

@@ -15,7 +15,6 @@ from fupin.poverty.models import VillageProfile
 from fupin.regions.models import Region
 
 
-# --- shared helpers ------------------------------------------------------------------------------
 def money(rng, lo: int, hi: int, step: int = 100) -> str:
     """A whole amount of yuan from lo to hi, in steps of `step`, as decimal text (random()
     alone: randrange costs several times more, and the hot loops draw millions)."""

@@ -60,13 +60,7 @@ from fupin.assistance.demo.names import (
     M,
 )
 from fupin.assistance.demo.projects import helped_households
-from fupin.assistance.models import (
-    IndustryBenefit,
-    Measure,
-    Pairing,
-    Visit,
-    WorkTeamMember,
-)
+from fupin.assistance.models import IndustryBenefit, Measure, Pairing, Visit, WorkTeamMember
 from fupin.core import demo
 from fupin.core.models import ChangeRecord
 from fupin.party import choices as pc
@@ -77,7 +71,6 @@ from fupin.poverty.models import VillageProfile
 from fupin.regions.models import Level, Region
 from fupin.regions.scope import pad, within
 
-# --- household pairings, visits, measures -------------------------------------------------------
 PAIRING_FIELDS = ("household", "helper", "region_code", "starts_on", "ends_on", "helper_unit",
                   "unit_level", "end_reason", *STAMP)
 VISIT_FIELDS = ("household", "visitor", "visitor_name", "kind", "visited_on", "findings",

@@ -8,7 +8,6 @@ from fupin.party import choices as pc
 from fupin.party import demo as party_demo
 from fupin.poverty.choices import PovertyCause
 
-# --- names ---------------------------------------------------------------------------------------
 PROVINCE_UNITS = ("省委组织部", "省委宣传部", "省发展和改革委员会", "省财政厅", "省交通运输厅", "省水利厅",
                   "省农业厅", "省教育厅", "省卫生厅", "省民政厅", "省扶贫开发办公室", "省林业厅",
                   "省国土资源厅", "省人民医院", "省农业科学院", "贵州大学", "省总工会", "省广播电视局",

@@ -70,7 +70,6 @@ from fupin.poverty.models import Household
 from fupin.regions.scope import within
 
 
-# --- plans, industry, relocation, Spring Sunshine -----------------------------------------------
 def project_counts(record: ChangeRecord) -> dict[str, int]:
     return {"plans": written(VillagePlan, record).count(),
             "enterprises": written(Enterprise, record).count(),

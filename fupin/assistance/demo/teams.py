@@ -76,7 +76,6 @@ from fupin.poverty import demo as poverty_demo
 from fupin.poverty.choices import Ethnicity
 
 
-# --- work teams, contact points, branch pairings ------------------------------------------------
 def team_counts(record: ChangeRecord) -> dict[str, int]:
     teams = written(WorkTeam, record)
     return {"teams": teams.count(),

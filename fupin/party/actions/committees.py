@@ -19,14 +19,9 @@ from fupin.party.actions.checks import (
     _refresh,
     _require,
 )
-from fupin.party.models import (
-    Cadre,
-    CadrePosition,
-    Committee,
-)
+from fupin.party.models import Cadre, CadrePosition, Committee
 
 
-# --- committees and cadres ------------------------------------------------------------------------------------
 def _check_post(committee: Committee, post: str) -> None:
     allowed = rules.POSTS_BY_COMMITTEE[c.CommitteeKind(committee.kind)]
     if post not in allowed:

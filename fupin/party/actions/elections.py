@@ -34,7 +34,6 @@ from fupin.party.models import (
 from fupin.poverty.choices import Education
 
 
-# --- elections (两推一选) ----------------------------------------------------------------------------------------
 def _lock_election(election: Election, user, *states: str) -> Election:
     _in_scope(election, user, "change")
     locked = Election._base_manager.select_for_update().select_related("org").get(pk=election.pk)

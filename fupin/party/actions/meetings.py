@@ -17,13 +17,9 @@ from fupin.party.actions.checks import (
     _region_in_scope,
     _require,
 )
-from fupin.party.models import (
-    OrgMeeting,
-    PartyOrg,
-)
+from fupin.party.models import OrgMeeting, PartyOrg
 
 
-# --- organization life (三会一课) ---------------------------------------------------------------------------
 @transaction.atomic
 @_acting
 def record_meeting(org: PartyOrg, *, user, kind: str, date: datetime.date, attendance: int,

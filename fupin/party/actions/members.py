@@ -18,14 +18,9 @@ from fupin.party.actions.checks import (
     _refresh,
     _today,
 )
-from fupin.party.models import (
-    PartyMember,
-    PartyOrg,
-    Transfer,
-)
+from fupin.party.models import PartyMember, PartyOrg, Transfer
 
 
-# --- members: stages and moves -------------------------------------------------------------------------
 @transaction.atomic
 @_acting
 def advance_stage(member: PartyMember, stage: str, *, user, on: datetime.date) -> PartyMember:

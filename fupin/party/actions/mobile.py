@@ -19,14 +19,9 @@ from fupin.party.actions.checks import (
     _require,
     _today,
 )
-from fupin.party.models import (
-    MobileMembership,
-    PartyMember,
-    ServiceStation,
-)
+from fupin.party.models import MobileMembership, PartyMember, ServiceStation
 
 
-# --- mobile members (流动党员) ------------------------------------------------------------------------------
 class MobilityRecorded:
     """What `record_mobility` returns: the row, the rule ("card" or "transfer") and whether a
     transfer is suggested."""

@@ -22,15 +22,11 @@ from fupin.party.actions.checks import (
     _region_in_scope,
     _require,
 )
-from fupin.party.models import (
-    CoveredRegion,
-    PartyOrg,
-)
+from fupin.party.models import CoveredRegion, PartyOrg
 from fupin.regions.models import Region
 from fupin.regions.scope import is_within
 
 
-# --- organization tree ---------------------------------------------------------------------------
 def _check_parent(org: PartyOrg | None, kind: str, region_code: str,
                   parent: PartyOrg | None) -> None:
     if parent is None:

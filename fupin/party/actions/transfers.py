@@ -24,16 +24,9 @@ from fupin.party.actions.checks import (
     _require,
 )
 from fupin.party.actions.members import _check_receiving, _pending_transfer
-from fupin.party.models import (
-    MemberPost,
-    MobileMembership,
-    PartyMember,
-    PartyOrg,
-    Transfer,
-)
+from fupin.party.models import MemberPost, MobileMembership, PartyMember, PartyOrg, Transfer
 
 
-# --- transfers (组织关系转接) -------------------------------------------------------------------------
 @transaction.atomic
 @_acting
 def issue_transfer(member: PartyMember, to_org: PartyOrg, *, user, on: datetime.date,

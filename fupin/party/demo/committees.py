@@ -57,7 +57,6 @@ from fupin.party.models import (
 )
 from fupin.regions.models import Level, Region
 
-# --- the two committees and their cadres -----------------------------------------------------------
 COMMITTEE_FIELDS = ("region_code", "kind", "org", "term_starts_on", "term_ends_on", *STAMP)
 CADRE_FIELDS = ("region_code", "name", "id_number", "sex", "birth_date", "education",
                 "is_college_graduate", "member", "phone", *STAMP)

@@ -86,7 +86,6 @@ from fupin.party.models import (
 )
 from fupin.regions.models import Level, Region
 
-# --- members -----------------------------------------------------------------------------------------
 STAMP = ("created_at", "updated_at")  # written by the caller: see write_rows
 MEMBER_FIELDS = ("org", "region_code", "name", "id_number", "sex", "birth_date", "ethnicity",
                  "education", "stage", "applied_on", "activist_on", "candidate_on",

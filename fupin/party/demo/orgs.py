@@ -29,13 +29,9 @@ from fupin.party.demo.helpers import (
     place_name,
     populations,
 )
-from fupin.party.models import (
-    CoveredRegion,
-    PartyOrg,
-)
+from fupin.party.models import CoveredRegion, PartyOrg
 from fupin.regions.models import Level, Region
 
-# --- organizations --------------------------------------------------------------------------------
 ORG_FIELDS = ("region_code", "name", "kind", "basis", "parent", "founded_on", "code")
 
 

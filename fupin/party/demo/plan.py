@@ -29,7 +29,6 @@ from fupin.party.demo.calibration import (
 )
 
 
-# --- the committee plan --------------------------------------------------------------------------
 class Seat(NamedTuple):
     """A person on a village's two committees: posts held, party member or not, role (for age,
     sex and education), the college graduate, a woman (the women's representative)."""

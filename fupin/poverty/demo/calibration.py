@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from fupin.poverty import choices as c
 
-# --- calibration (seed-figures.md, scale 1) ---------------------------------------------------
 RURAL_POPULATION = 29_000_000
 POOR_PERSONS = 2_550_000
 LOW_INCOME_PERSONS = 4_550_000

@@ -36,7 +36,6 @@ from fupin.poverty.demo.writing import Table
 from fupin.poverty.models import Household, IncomeRecord, Person, PovertyLine, VillageProfile
 
 
-# --- households and persons -------------------------------------------------------------------
 def demo_batches():
     return ChangeRecord._base_manager.filter(action=ChangeRecord.Action.BATCH,
                                              model="poverty.household",

@@ -23,7 +23,6 @@ from fupin.poverty.demo.calibration import (
 )
 
 
-# --- the plan ---------------------------------------------------------------------------------
 # A household of the plan is one byte: status * 32 + attribute * 8 + size (size 1..7).
 def encode(status_index: int, attribute_index: int, size: int) -> int:
     return status_index * 32 + attribute_index * 8 + size

@@ -24,7 +24,6 @@ from fupin.poverty.models import VillageProfile
 from fupin.regions.models import Level, Region
 
 
-# --- village profiles -------------------------------------------------------------------------
 def choose_key_villages(rng, codes: list[str], district_counties: set[str], k: int) -> set[str]:
     """k villagers' committees, drawn without replacement with prefecture weights
     (Efraimidis-Spirakis: the k largest u ** (1 / w))."""

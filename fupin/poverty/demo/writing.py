@@ -6,7 +6,6 @@ from django.db import connection
 from django.utils import timezone
 
 
-# --- writing -----------------------------------------------------------------------------------
 class Table:
     """Rows written without the ORM's per-value preparation (bulk_create spends most of its
     time there): COPY on PostgreSQL, executemany elsewhere. Like bulk_create it sends no
