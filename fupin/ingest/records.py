@@ -41,7 +41,8 @@ A registry adds its own checks in `check_rows` (per chunk, with the refs resolve
 `check_across` (the whole file, e.g. with `linked()` for what a ref points at). A column's
 `max_length` defaults to its model field's. `derived` columns are filled by `check_rows`; an
 export-only derived column is a stored derivation (written, never read). `optional_key` names
-key columns that may be blank (a visit to a village has no household).
+key columns that may be blank (a visit to a village has no household). The SQL text of the
+natural-key lookups is built in `sql.py`.
 """
 
 from __future__ import annotations
@@ -79,6 +80,14 @@ from fupin.ingest.registry import (
     Registry,
 )
 from fupin.ingest.sources import ROW
+from fupin.ingest.sql import (
+    natural_key,
+    parent_lookup,
+    record_lookup,
+    ref_lookup,
+    stored_text,
+    unique_lookup,
+)
 
 KEY = "__key"  # the natural key as one text ("\x1f" between the parts of a composite key)
 ID = "__id"  # the id of the registered record with this key, null for a new one
@@ -295,14 +304,8 @@ class ModelRegistry(Registry):
                   if k not in seen]
         seen.update(wanted)
         if wanted and _any(state, target):
-            table = db.qn(target._meta.db_table)
-            selected = ", ".join(f"t.{db.qn(target._meta.get_field(n).column)}"
-                                 for n in names[2:])
-            key_column = db.qn(target._meta.get_field(ref.key).column)
-            pk = db.qn(target._meta.pk.column)
-            looked_up = db.lookup(
-                f"SELECT t.{key_column}, t.{pk}{', ' + selected if selected else ''} "  # noqa: S608
-                f"FROM {table} t WHERE t.{key_column}", wanted, columns=names)
+            looked_up = db.lookup(ref_lookup(target, ref.key, names[2:]), wanted,
+                                  columns=names)
             if not looked_up.is_empty():
                 known.append(looked_up.with_columns(pl.col("__k").cast(pl.String),
                                                     pl.col("__id").cast(pl.Int64)))
@@ -378,7 +381,10 @@ class ModelRegistry(Registry):
         keys = frame.get_column(KEY).drop_nulls().unique().to_list()
         found = None
         if keys and _any(state, self.model):
-            found = db.lookup(self._record_sql(fixed), keys, columns=[KEY, *empty])
+            found = db.lookup(record_lookup(
+                self.model, self._key_sql(),
+                [(ref.field, self.target(ref), ref.key) for ref in fixed]),
+                keys, columns=[KEY, *empty])
         if found is None or found.is_empty():
             found = pl.DataFrame(schema={KEY: pl.String, **empty})
         found = found.with_columns(pl.col(KEY).cast(pl.String), *[
@@ -447,8 +453,7 @@ class ModelRegistry(Registry):
         if not values or not _any(state, self.model):
             return frame
         expr = self._sql_value(col.name)
-        owners = db.lookup(f"SELECT {expr}, {self._key_sql()} FROM "  # noqa: S608
-                           f"{db.qn(self.model._meta.db_table)} t WHERE {expr}", values,
+        owners = db.lookup(unique_lookup(self.model, expr, self._key_sql()), values,
                            columns=["__u", "__u_key"])
         if owners.is_empty():
             return frame
@@ -468,31 +473,12 @@ class ModelRegistry(Registry):
         """SQL for the stored value of column `name` of `t`, as text."""
         ref = self.ref(name)
         field = self.model._meta.get_field(ref.field if ref else name)
-        expr = f"t.{db.qn(field.column)}"
-        if ref or not isinstance(field, (models.CharField, models.TextField)):
-            expr = f"CAST({expr} AS TEXT)"
-        return expr
+        return stored_text(field, ref=ref is not None)
 
     def _key_sql(self) -> str:
-        return f" || '{SEPARATOR}' || ".join(
-            f"COALESCE({self._sql_value(n)}, '')" if n in self.optional_key else
-            self._sql_value(n) for n in self.key)
-
-    def _record_sql(self, fixed: list[Ref]) -> str:
-        meta = self.model._meta
-        table = db.qn(meta.db_table)
-        selected = [f"t.{db.qn(meta.pk.column)}", f"t.{db.qn('region_code')}"]
-        joins = []
-        for i, ref in enumerate(fixed):
-            target = self.target(ref)
-            column = db.qn(meta.get_field(ref.field).column)
-            selected += [f"t.{column}",
-                         f"r{i}.{db.qn(target._meta.get_field(ref.key).column)}"]
-            joins.append(f"LEFT JOIN {db.qn(target._meta.db_table)} r{i} "
-                         f"ON r{i}.{db.qn(target._meta.pk.column)} = t.{column}")
-        key_sql = self._key_sql()
-        return (f"SELECT {key_sql}, {', '.join(selected)} FROM {table} t "  # noqa: S608
-                f"{' '.join(joins)} WHERE {key_sql}")
+        """SQL for the natural key of `t` as one text, as `KEY` holds it."""
+        return natural_key([(self._sql_value(n), n in self.optional_key) for n in self.key],
+                           SEPARATOR)
 
     # --- across the file -------------------------------------------------------------------------
     def check_file(self, rows: pl.LazyFrame, ctx):
@@ -541,14 +527,9 @@ class ModelRegistry(Registry):
                 up[key], row_of[key] = parent, row
         del links
         frontier = {p for p in up.values() if p is not None and p not in up}
-        meta = self.model._meta
-        key_col = db.qn(meta.get_field(ref.key).column)
-        fk_col = db.qn(meta.get_field(ref.field).column)
-        table = db.qn(meta.db_table)
+        parents = parent_lookup(self.model, ref.key, ref.field)
         while frontier:
-            found = db.lookup(f"SELECT t.{key_col}, p.{key_col} FROM {table} t "  # noqa: S608
-                              f"LEFT JOIN {table} p ON p.{db.qn(meta.pk.column)} = t.{fk_col} "
-                              f"WHERE t.{key_col}", sorted(frontier), columns=["k", "p"])
+            found = db.lookup(parents, sorted(frontier), columns=["k", "p"])
             for key in frontier:
                 up[key] = None  # unknown: an error of its own
             for key, parent in found.iter_rows():

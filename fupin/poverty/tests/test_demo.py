@@ -1,8 +1,8 @@
-"""The poverty registry's demo generators (fupin/poverty/demo.py) on the bundled province.
+"""The poverty registry's demo generators (fupin/poverty/demo/) on the bundled province.
 
 The province is imported and the two generators run once per module, at scale 0.001, in a
 transaction rolled back at the end; each test then reads (or, in a savepoint, rewrites) that
-data. The procedures generator belongs to demo_procedures.py and is not run here.
+data. The procedures generator (demo/in_progress.py) is not run here: see test_workflows.py.
 """
 
 from __future__ import annotations

@@ -1,344 +1,41 @@
-"""Demo data of the poverty registry (建档立卡): village profiles, households, persons, incomes.
-
-Calibrated to ../shared/seed-figures.md (year-end 2006). At `--scale s`:
-
-- every village (level 5) has a profile; rural populations sum to round(29,000,000 s);
-- round(5,486 s) key villages (重点村), drawn among the villagers' committees (codes 2xx);
-- the persons of poor households total round(2,550,000 s), those of low-income households
-  round(4,550,000 s), most of the poor in key villages, the rest in other rural villages;
-- each household has a 2006 income record under (poor) or between (low income) the 2006 lines,
-  which are read from the PovertyLine table, never written here.
-
-Both generators work from one *plan* (`make_plan`): the list of households (status, attribute,
-size) of every village, drawn from the seed and the key villages alone. The village generator
-sizes each village's population so that its registered persons fit in it; the household
-generator, run later, draws the same plan again and fills it in. The plan holds one byte per
-household, so even scale 1 (1.9 million households) stays small, and rows are written in chunks
-of CHUNK households (`Table`: COPY on PostgreSQL, executemany on SQLite; several times faster
-than bulk_create, whose per-value preparation dominated). Like bulk_create this bypasses the
-change-log signals, so each generator appends one batch change record; its id is the
-`batch_id` of every household and person written, and how a second run knows the demo is there.
-"""
+"""The `poverty.households` generator: households, persons and incomes, filling the plan in."""
 
 from __future__ import annotations
 
 import bisect
-import importlib.util
-import itertools
 import json
-import math
 import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from fupin.core import changelog, demo
 from fupin.core.idnumber import make as make_id_number
 from fupin.core.models import ChangeRecord
 from fupin.poverty import choices as c
+from fupin.poverty.demo.calibration import (
+    ATTRIBUTES,
+    BATCH_OBJECT_ID,
+    CAUSE_WEIGHTS,
+    CHUNK,
+    DEFAULT_MIX,
+    ETHNICITY_MIX,
+    FEMALE_CHARS,
+    HAN_SURNAMES,
+    HOUSING_WEIGHTS,
+    IDENTIFICATION_YEARS,
+    INCOME_YEAR,
+    MALE_CHARS,
+    STATUSES,
+    SURNAMES,
+    E,
+)
+from fupin.poverty.demo.plan import cumulative, decode, make_plan
+from fupin.poverty.demo.writing import Table
 from fupin.poverty.models import Household, IncomeRecord, Person, PovertyLine, VillageProfile
-from fupin.regions.models import Level, Region
-
-# --- calibration (seed-figures.md, scale 1) ---------------------------------------------------
-RURAL_POPULATION = 29_000_000
-POOR_PERSONS = 2_550_000
-LOW_INCOME_PERSONS = 4_550_000
-KEY_VILLAGES = 5_486
-# The figures are year-end 2006: incomes are of 2006, under that year's lines, and ages are
-# counted in 2006 (birth year = 2006 - age).
-INCOME_YEAR = 2006
-
-# Shares of each status's persons living in key villages ("concentrated in key villages").
-KEY_SHARE = {c.PovertyStatus.POOR: 0.65, c.PovertyStatus.LOW_INCOME: 0.45}
-# A village's rural population is at least its registered persons times this (so at most
-# 1/1.6 = 62.5% of a village is registered, however small the scale).
-POPULATION_PER_REGISTERED = 1.6
-PERSONS_PER_HOUSEHOLD = 3.5  # VillageProfile.households ~ population / 3.5
-CHUNK = 5_000  # households per bulk write
-BATCH_OBJECT_ID = "demo"
-
-STATUSES = (c.PovertyStatus.POOR, c.PovertyStatus.LOW_INCOME)
-ATTRIBUTES = (c.HouseholdAttribute.ORDINARY, c.HouseholdAttribute.DIBAO,
-              c.HouseholdAttribute.SUPPORT)
-ATTRIBUTE_WEIGHTS = {c.PovertyStatus.POOR: (78, 17, 5), c.PovertyStatus.LOW_INCOME: (86, 12, 2)}
-# Household size 1..7 by attribute: support (五保) households are one or two old people.
-SIZE_WEIGHTS = {
-    c.HouseholdAttribute.ORDINARY: (5, 12, 18, 26, 21, 12, 6),
-    c.HouseholdAttribute.DIBAO: (14, 20, 20, 22, 14, 7, 3),
-    c.HouseholdAttribute.SUPPORT: (72, 24, 4, 0, 0, 0, 0),
-}
-
-# Villages by the 10th digit of their code: 2xx villagers' committees, 0xx (and 1xx) residents'
-# committees; key villages are rural; urban communities have a small rural population.
-RURAL, URBAN, OTHER = "rural", "urban", "other"
-POPULATION_WEIGHT = {RURAL: 1.0, URBAN: 0.35, OTHER: 0.6}
 
 
-def village_kind(code: str) -> str:
-    return {"2": RURAL, "0": URBAN}.get(code[9], OTHER)
-
-
-# Key villages are drawn with these weights by prefecture (the poorer mountain prefectures
-# hold more of them), halved in city districts (区).
-PREFECTURE_KEY_WEIGHT = {"5201": 0.3, "5202": 1.2, "5203": 0.8, "5204": 1.1, "5205": 1.4,
-                         "5206": 1.3, "5222": 1.3, "5223": 1.3, "5224": 1.4, "5226": 1.4,
-                         "5227": 1.2}
-
-E = c.Ethnicity
-# Ethnic mix of the rural population by prefecture (approximately the 2000/2010 censuses).
-ETHNICITY_MIX = {
-    "5201": {E.HAN: 80, E.BUYEI: 8, E.MIAO: 7, E.HUI: 1, E.YI: 1, E.DONG: 1, E.TUJIA: 1,
-             E.BAI: 1},
-    "5202": {E.HAN: 70, E.YI: 10, E.MIAO: 9, E.BUYEI: 6, E.HUI: 2, E.BAI: 2, E.GELAO: 1},
-    "5203": {E.HAN: 86, E.GELAO: 6, E.MIAO: 4, E.TUJIA: 3, E.YI: 1},
-    "5204": {E.HAN: 60, E.BUYEI: 20, E.MIAO: 14, E.GELAO: 2, E.HUI: 1, E.YI: 1, E.SHUI: 1,
-             E.DONG: 1},
-    "5205": {E.HAN: 72, E.YI: 11, E.MIAO: 11, E.HUI: 2, E.BAI: 2, E.BUYEI: 1, E.GELAO: 1},
-    "5206": {E.TUJIA: 38, E.HAN: 30, E.MIAO: 16, E.DONG: 13, E.GELAO: 2, E.YI: 1},
-    "5223": {E.HAN: 58, E.BUYEI: 30, E.MIAO: 8, E.YI: 2, E.HUI: 1, E.GELAO: 1},
-    "5226": {E.MIAO: 43, E.DONG: 30, E.HAN: 19, E.BUYEI: 2, E.SHUI: 2, E.YAO: 2, E.TUJIA: 1,
-             E.ZHUANG: 1},
-    "5227": {E.HAN: 42, E.BUYEI: 32, E.MIAO: 13, E.SHUI: 8, E.YAO: 2, E.MULAO: 2, E.MAONAN: 1},
-}
-ETHNICITY_MIX["5222"] = ETHNICITY_MIX["5206"]  # the older codes of Tongren and Bijie
-ETHNICITY_MIX["5224"] = ETHNICITY_MIX["5205"]
-DEFAULT_MIX = {E.HAN: 62, E.MIAO: 12, E.BUYEI: 8, E.TUJIA: 5, E.DONG: 5, E.YI: 3, E.GELAO: 2,
-               E.SHUI: 1, E.HUI: 1, E.BAI: 1}
-
-HAN_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
-                "蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹"
-                "薛段雷侯龙史陶黎贺顾毛郝龚邵万严覃武戴莫孔向汤")
-SURNAMES = {
-    E.MIAO: "杨吴龙王石张潘李陈罗麻欧邰刘熊", E.DONG: "杨吴石龙潘陆粟欧姚王",
-    E.BUYEI: "韦王罗黄陆岑杨班卢梁莫", E.TUJIA: "田杨彭向冉张李吴龙",
-    E.YI: "安陇禄李王杨张苏龙", E.SHUI: "蒙韦潘吴陆杨", E.GELAO: "王李陈邹张杨罗",
-    E.HUI: "马丁白李王", E.BAI: "杨张李赵王段", E.YAO: "盘赵邓李", E.MULAO: "罗吴谢",
-    E.MAONAN: "谭覃卢", E.ZHUANG: "韦黄覃莫",
-}
-MALE_CHARS = "明国华建军文平志伟强永德海成林光祥福寿金贵荣富兴发忠勇东昌学正云生友全春才宏"
-FEMALE_CHARS = "秀英兰芳珍凤玉梅丽桂琴花燕红霞翠云美娟莲菊香群妹艳"
-
-CAUSE_WEIGHTS = {
-    c.PovertyCause.ILLNESS: 26, c.PovertyCause.FUNDS: 20, c.PovertyCause.SKILLS: 18,
-    c.PovertyCause.LABOUR: 8, c.PovertyCause.DISABILITY: 6, c.PovertyCause.SCHOOLING: 6,
-    c.PovertyCause.TRANSPORT: 5, c.PovertyCause.DISASTER: 3, c.PovertyCause.LAND: 3,
-    c.PovertyCause.WATER: 3, c.PovertyCause.MOTIVATION: 2,
-}
-HOUSING_WEIGHTS = {  # structure: (weight for poor, for low income, probability it is safe)
-    c.HousingStructure.EARTH: (18, 10, 0.35), c.HousingStructure.WOOD: (30, 26, 0.6),
-    c.HousingStructure.BRICK_WOOD: (28, 30, 0.8),
-    c.HousingStructure.BRICK_CONCRETE: (18, 26, 0.97),
-    c.HousingStructure.CONCRETE: (4, 6, 0.99), c.HousingStructure.OTHER: (2, 2, 0.5),
-}
-# Infrastructure of villages in 2006: probability by kind (key villages are less equipped).
-INFRASTRUCTURE = {  # flag: (key village, other rural village, urban community)
-    "has_road": (0.25, 0.45, 0.95), "has_electricity": (0.92, 0.97, 1.0),
-    "has_safe_water": (0.35, 0.55, 0.95), "has_broadband": (0.03, 0.10, 0.6),
-    "has_clinic": (0.55, 0.70, 0.8), "has_school": (0.45, 0.55, 0.5),
-}
-IDENTIFICATION_YEARS = ((2014, 2015, 2016), (80, 11, 9))
-
-
-# --- the plan ---------------------------------------------------------------------------------
-# A household of the plan is one byte: status * 32 + attribute * 8 + size (size 1..7).
-def encode(status_index: int, attribute_index: int, size: int) -> int:
-    return status_index * 32 + attribute_index * 8 + size
-
-
-def decode(code: int) -> tuple[int, int, int]:
-    return code // 32, code // 8 % 4, code % 8
-
-
-@dataclass
-class Plan:
-    codes: list[str]  # village codes, ordered
-    households: list[bytearray]  # per village, its households (encoded)
-
-    def persons(self, index: int) -> int:
-        return sum(h % 8 for h in self.households[index])
-
-    def counts(self) -> dict[str, int]:
-        counts = {f"{s}_{what}": 0 for s in STATUSES for what in ("households", "persons")}
-        for village in self.households:
-            for h in village:
-                status, _attr, size = decode(h)
-                counts[f"{STATUSES[status]}_households"] += 1
-                counts[f"{STATUSES[status]}_persons"] += size
-        counts["households"] = sum(len(v) for v in self.households)
-        counts["persons"] = counts["poor_persons"] + counts["low_income_persons"]
-        return counts
-
-
-def cumulative(weights) -> list[float]:
-    return list(itertools.accumulate(weights))
-
-
-def draw_households(rng, status_index: int, target: int) -> list[int]:
-    """Households of one status whose sizes add up to exactly `target` persons."""
-    status = STATUSES[status_index]
-    attr_cum = cumulative(ATTRIBUTE_WEIGHTS[status])
-    size_cum = [cumulative(SIZE_WEIGHTS[a]) for a in ATTRIBUTES]
-    sizes = range(1, 8)
-    out: list[int] = []
-    left = target
-    while left > 0:
-        attr = rng.choices(range(3), cum_weights=attr_cum)[0]
-        size = min(left, rng.choices(sizes, cum_weights=size_cum[attr])[0])
-        out.append(encode(status_index, attr, size))
-        left -= size
-    return out
-
-
-def make_plan(ctx: demo.DemoContext, codes: list[str], key: set[str]) -> Plan:
-    """Every village's households, from the seed, the scale and the key villages alone."""
-    rng = ctx.random("poverty.plan")
-    households = [bytearray() for _ in codes]
-    # Each village's pull on the registered households of its group.
-    weights = [rng.lognormvariate(0, 0.35 if code in key else 0.6) for code in codes]
-    key_group = [i for i, code in enumerate(codes) if code in key]
-    rural_group = [i for i, code in enumerate(codes)
-                   if code not in key and village_kind(code) == RURAL]
-    if not key_group and not rural_group:  # a tree without villagers' committees
-        rural_group = list(range(len(codes)))
-    for status_index, (status, total) in enumerate(
-            ((c.PovertyStatus.POOR, ctx.scaled(POOR_PERSONS)),
-             (c.PovertyStatus.LOW_INCOME, ctx.scaled(LOW_INCOME_PERSONS)))):
-        in_key = round(total * KEY_SHARE[status]) if key_group else 0
-        if not rural_group:
-            in_key = total
-        for group, target in ((key_group, in_key), (rural_group, total - in_key)):
-            drawn = draw_households(rng, status_index, target)
-            if not drawn:
-                continue
-            cum = cumulative(weights[i] for i in group)
-            for village, h in zip(rng.choices(group, cum_weights=cum, k=len(drawn)), drawn,
-                                  strict=True):
-                households[village].append(h)
-    return Plan(codes, households)
-
-
-def apportion(total: int, weights: list[float]) -> list[int]:
-    """Integers proportional to `weights` summing to exactly `total` (largest remainder)."""
-    weight_sum = sum(weights)
-    if total <= 0 or weight_sum <= 0:
-        return [0] * len(weights)
-    shares = [total * w / weight_sum for w in weights]
-    out = [math.floor(s) for s in shares]
-    rest = total - sum(out)
-    by_remainder = sorted(range(len(weights)), key=lambda i: (out[i] - shares[i], i))
-    for i in by_remainder[:rest]:
-        out[i] += 1
-    return out
-
-
-# --- writing -----------------------------------------------------------------------------------
-class Table:
-    """Rows written without the ORM's per-value preparation (bulk_create spends most of its
-    time there): COPY on PostgreSQL, executemany elsewhere. Like bulk_create it sends no
-    signals. Rows hold values ready for the database: str, int, bool or None, with dates,
-    decimals and JSON as text. Fields not named are written with their default, timestamps
-    with the time of the run."""
-
-    def __init__(self, model, fields: tuple[str, ...]):
-        meta = model._meta
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        rest = []
-        for f in meta.concrete_fields:
-            if f.primary_key or f.name in fields:
-                continue
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                rest.append((f.column, now))
-            else:
-                rest.append((f.column, f.get_db_prep_save(f.get_default(), connection)))
-        self.table = meta.db_table
-        self.columns = [meta.get_field(name).column for name in fields] + [c for c, _ in rest]
-        self.constant = tuple(v for _, v in rest)
-
-    def write(self, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        qn = connection.ops.quote_name
-        columns = ", ".join(qn(column) for column in self.columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {qn(self.table)} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row + self.constant)
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                sql = f"INSERT INTO {qn(self.table)} ({columns}) VALUES ({marks})"  # noqa: S608
-                cursor.executemany(sql, [row + self.constant for row in rows])
-
-
-# --- village profiles -------------------------------------------------------------------------
-def choose_key_villages(rng, codes: list[str], district_counties: set[str], k: int) -> set[str]:
-    """k villagers' committees, drawn without replacement with prefecture weights
-    (Efraimidis-Spirakis: the k largest u ** (1 / w))."""
-    rural = [code for code in codes if village_kind(code) == RURAL]
-    keyed = []
-    for code in rural:
-        weight = PREFECTURE_KEY_WEIGHT.get(code[:4], 1.0)
-        if code[:6] in district_counties:
-            weight /= 2
-        keyed.append((rng.random() ** (1 / weight), code))
-    keyed.sort(reverse=True)
-    return {code for _u, code in keyed[:k]}
-
-
-@demo.generator("poverty.villages", order=10)
-def villages(ctx: demo.DemoContext) -> str:
-    existing = VillageProfile._base_manager.count()
-    if existing:
-        keys = VillageProfile._base_manager.filter(is_key_village=True).count()
-        return f"{existing:,} village profiles exist ({keys:,} key villages), nothing added"
-    codes = list(Region._base_manager.filter(level=Level.VILLAGE)
-                 .order_by("code").values_list("code", flat=True))
-    if not codes:
-        return "no villages, nothing added"
-    districts = {code[:6] for code in Region._base_manager.filter(
-        level=Level.COUNTY, name__endswith="区").values_list("code", flat=True)}
-    rng = ctx.random("poverty.villages")
-    wanted = ctx.scaled(KEY_VILLAGES)
-    key = choose_key_villages(rng, codes, districts, wanted)
-    plan = make_plan(ctx, codes, key)
-
-    registered = [plan.persons(i) for i in range(len(codes))]
-    total = ctx.scaled(RURAL_POPULATION)
-    floor = [math.ceil(r * POPULATION_PER_REGISTERED) for r in registered]
-    if sum(floor) > total:  # only at absurd scales: let registered persons fill villages
-        floor = registered
-    extra = apportion(total - sum(floor),
-                      [POPULATION_WEIGHT[village_kind(code)] * rng.lognormvariate(0, 0.45)
-                       for code in codes])
-    rows = []
-    poor_villages = 0
-    for i, code in enumerate(codes):
-        kind = "key" if code in key else village_kind(code)
-        column = {"key": 0, RURAL: 1}.get(kind, 2)
-        population = floor[i] + extra[i]
-        is_poor = code in key or (kind == RURAL and rng.random() < 0.12)
-        poor_villages += is_poor
-        flags = tuple(rng.random() < p[column] for p in INFRASTRUCTURE.values())
-        income = {0: (0, 20_000), 1: (5_000, 150_000), 2: (20_000, 400_000)}[column]
-        rows.append((code, population,
-                     max(len(plan.households[i]), round(population / PERSONS_PER_HOUSEHOLD)),
-                     code in key, is_poor, str(rng.randrange(*income) // 100 * 100), *flags))
-    Table(VillageProfile, ("region_code", "rural_population", "households", "is_key_village",
-                           "is_poor_village", "collective_income", *INFRASTRUCTURE)).write(rows)
-    counts = {"villages": len(rows), "key_villages": len(key), "poor_villages": poor_villages,
-              "rural_population": sum(r[1] for r in rows), "scale": ctx.scale, "seed": ctx.seed}
-    changelog.append(action=ChangeRecord.Action.BATCH, model="poverty.villageprofile",
-                     object_id=BATCH_OBJECT_ID, object_repr="demo village profiles",
-                     region_code="", extra=counts)
-    note = "" if len(key) == wanted else f" (only {len(key):,} villagers' committees exist)"
-    return (f"{len(rows):,} village profiles, {len(key):,} key villages{note}, "
-            f"rural population {counts['rural_population']:,}")
-
-
-# --- households and persons -------------------------------------------------------------------
 def demo_batches():
     return ChangeRecord._base_manager.filter(action=ChangeRecord.Action.BATCH,
                                              model="poverty.household",
@@ -815,15 +512,3 @@ def luhn(digits: str) -> str:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return str(-total % 10)
-
-
-# --- procedures in progress -------------------------------------------------------------------
-@demo.generator("poverty.procedures", order=30)
-def procedures(ctx: demo.DemoContext) -> str:
-    if importlib.util.find_spec("fupin.poverty.demo_procedures") is None:
-        # Written separately; until it lands the demo runs without procedures.
-        return "fupin.poverty.demo_procedures is not there yet, nothing added"
-    from fupin.poverty import demo_procedures
-
-    return demo_procedures.seed(ctx)
-

@@ -1,6 +1,6 @@
-"""Demo procedures in progress (程序): about 3% of the demo households are put mid-way through
-identification, exit or return-to-poverty monitoring, a few monitoring procedures past their
-15-day limit so the region pages have something to flag.
+"""The `poverty.procedures` generator: procedures in progress (程序). About 3% of the demo
+households are put mid-way through identification, exit or return-to-poverty monitoring, a few
+monitoring procedures past their 15-day limit so the region pages have something to flag.
 
 Rows are written with bulk_create (no signals) and one batch change record, as the household
 generator does. Steps follow `workflows.py`: in order, the procedure still open (the last step
@@ -16,7 +16,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from fupin.core import changelog
+from fupin.core import changelog, demo
 from fupin.core.models import ChangeRecord
 from fupin.poverty import workflows as wf
 from fupin.poverty.choices import LeadSource, MonitoredGroup, PovertyStatus, ProcedureKind
@@ -157,3 +157,8 @@ def seed(ctx) -> str:
             f"{counts[ProcedureKind.MONITORING]:,} monitoring of which {counts['overdue']:,} "
             f"overdue, {counts[ProcedureKind.RISK_REMOVAL]:,} risk removal), "
             f"{counts['steps']:,} steps")
+
+
+@demo.generator("poverty.procedures", order=30)
+def procedures(ctx: demo.DemoContext) -> str:
+    return seed(ctx)
