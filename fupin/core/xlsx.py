@@ -88,10 +88,13 @@ class Workbook:
 
     def __init__(self, styles: dict[str, Style] | None = None, *, font: str | None = None):
         self.book = _Book(write_only=True)
-        self.styles: set[str] = set()
+        # Registered under a prefix: Excel matches style names without regard to case, and
+        # "title", "note" or "percent" would clash with its built-in Title, Note and Percent.
+        self.styles: dict[str, str] = {}
         for name, style in (styles or {}).items():
-            self.book.add_named_style(style.named(name, font))
-            self.styles.add(name)
+            self.styles[name] = f"Fupin {name}"
+            self.book.add_named_style(style.named(self.styles[name], font))
+        self.arrays: dict = {}  # style name -> openpyxl's StyleArray, see Sheet._style_array
         self.sheets: list[Sheet] = []
 
     def sheet(self, title: str, *, widths: Iterable[float | None] = (),
@@ -170,12 +173,22 @@ class Sheet:
     def cell(self, value, style: str | None = None) -> Cell:
         """A cell holding `value` (neutralised) in the named `style`."""
         value = neutralise(value)
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = Cell(self.ws, row=1, column=1, value=value,
+                    style_array=None if style is None else self._style_array(style))
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula nor an error value, whatever the text
-        if style is not None:
-            cell.style = style
         return cell
+
+    def _style_array(self, style: str):
+        # Setting a named style looks it up by name in a list, cell by cell: a province's
+        # report has a million cells. The style's array of indices is taken once from a first
+        # cell and handed to the others (openpyxl copies it into each cell).
+        arrays = self.workbook.arrays
+        if style not in arrays:
+            first = WriteOnlyCell(self.ws)
+            first.style = self.workbook.styles[style]
+            arrays[style] = first._style
+        return arrays[style]
 
     def row(self, values: Iterable = (), *, style: str | None = None,
             height: float | None = None) -> int:

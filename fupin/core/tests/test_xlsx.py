@@ -62,6 +62,7 @@ def test_workbook_layout(tmp_path):
     title = ws["A1"]
     assert title.value == "年度统计报表" and title.font.b and title.font.sz == 14
     assert title.alignment.horizontal == "center" and title.font.name == "SimSun"
+    assert title.style == "Fupin title"  # not to be taken for Excel's built-in Title
     money = ws["D5"]
     assert money.value == 1234.5 and money.number_format == "#,##0.00"
     assert money.border.left.style == "thin"
