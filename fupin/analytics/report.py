@@ -312,7 +312,7 @@ def _workbook(report: Report) -> xlsx.Workbook:
         return book.sheet(title, widths=widths,
                           freeze=f"{xlsx.letter(frozen_columns + 1)}{_HEADING_ROW + 1}",
                           print_title_rows=f"{_HEADING_ROW}:{_HEADING_ROW}",
-                          landscape=True, fit_width=True)
+                          landscape=True, fit_width=True, margins=(0.4, 0.5))
 
     def header(sheet: xlsx.Sheet, n: int, subtitle: str, width: int) -> None:
         sheet.title(report.title, width, style="title", height=24)

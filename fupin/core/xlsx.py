@@ -100,12 +100,14 @@ class Workbook:
     def sheet(self, title: str, *, widths: Iterable[float | None] = (),
               formats: dict[int, str] | None = None, freeze: str | None = None,
               print_title_rows: str | None = None, landscape: bool = False,
-              fit_width: bool = False, hidden: bool = False) -> Sheet:
+              fit_width: bool = False, margins: tuple[float, float] | None = None,
+              hidden: bool = False) -> Sheet:
         """A new sheet. `widths` per column from A (None: the default), `formats` column
         number (1-based) -> number format for cells typed in later (a template's text
         columns), `freeze` the top-left cell of the scrolling pane ("A2": the header row
-        stays), `print_title_rows` the rows printed on every page ("4:4"), `hidden` for a
-        sheet that holds lists for validations."""
+        stays), `print_title_rows` the rows printed on every page ("4:4"), `fit_width` to
+        print on A4 one page wide, `margins` (sides, top and bottom, in inches), `hidden` for
+        a sheet that holds lists for validations."""
         ws = self.book.create_sheet(self._unique(title))
         for column, width in enumerate(widths, start=1):
             if width is not None:
@@ -124,6 +126,10 @@ class Workbook:
             ws.page_setup.fitToWidth = 1
             ws.page_setup.fitToHeight = 0  # as many pages down as it takes
             ws.print_options.horizontalCentered = True
+        if margins:
+            sides, ends = margins
+            ws.page_margins.left = ws.page_margins.right = sides
+            ws.page_margins.top = ws.page_margins.bottom = ends
         if hidden:
             ws.sheet_state = "hidden"
         sheet = Sheet(self, ws)

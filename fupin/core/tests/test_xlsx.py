@@ -34,7 +34,8 @@ def test_workbook_layout(tmp_path):
                           "money": xlsx.Style(border=True, number_format="#,##0.00")},
                          font="SimSun")
     sheet = book.sheet("FP-2 乡级", widths=[14, 30, None, 12], formats={1: "@"}, freeze="C5",
-                       print_title_rows="4:4", landscape=True, fit_width=True)
+                       print_title_rows="4:4", landscape=True, fit_width=True,
+                       margins=(0.4, 0.5))
     sheet.title("年度统计报表", 4, style="title", height=24)
     sheet.title("主要指标", 4)
     sheet.row(["表号 FP-2", None, None, "单位"])
@@ -57,7 +58,9 @@ def test_workbook_layout(tmp_path):
     assert {str(r) for r in ws.merged_cells.ranges} == {"A1:D1", "A2:D2"}
     assert ws.print_title_rows == "$4:$4"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_options.horizontalCentered
+    assert ws.page_setup.paperSize == 9  # A4
+    assert (ws.page_margins.left, ws.page_margins.top) == (0.4, 0.5)
     assert ws.row_dimensions[1].height == 24
     title = ws["A1"]
     assert title.value == "年度统计报表" and title.font.b and title.font.sz == 14
