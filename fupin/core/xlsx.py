@@ -53,8 +53,8 @@ def letter(column: int) -> str:
 # --- styles -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Style:
-    """A cell style, registered in the workbook once under its name (write-only cells take a
-    named style by name, the cheapest way to style a million of them)."""
+    """A cell style, registered in the workbook once as a named style (it shows in Excel's
+    style list as "Fupin <name>")."""
 
     bold: bool = False
     size: float | None = None
@@ -207,9 +207,8 @@ class Sheet:
         for value in values:
             if value is None or isinstance(value, Cell):
                 out.append(value)
-            elif style is not None or (isinstance(value, str)
-                                       and (value in ERROR_CODES or value.startswith("="))):
-                out.append(self.cell(value, style))
+            elif style is not None or (isinstance(value, str) and value in ERROR_CODES):
+                out.append(self.cell(value, style))  # "#N/A" typed as text stays text
             else:
                 out.append(neutralise(value))
         self.ws.append(out)
