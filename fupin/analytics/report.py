@@ -17,10 +17,7 @@ follow the user's language.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.db.models import Max
@@ -31,8 +28,8 @@ from django.utils.translation import gettext as _
 from fupin.analytics import indicators as ind
 from fupin.analytics import panels, rollups
 from fupin.analytics.models import Rollup
-from fupin.poverty.notices import NoticePdfUnavailable as PdfUnavailable
-from fupin.poverty.notices import cjk_pdf
+from fupin.core import xlsx
+from fupin.core.pdf import FAMILY, PdfUnavailable, cjk_pdf
 from fupin.regions.models import Level, Region
 from fupin.regions.scope import ancestor_codes, within
 
@@ -218,20 +215,18 @@ def render_pdf(report: Report) -> bytes:
     from fpdf.enums import Align, XPos, YPos
     from fpdf.fonts import FontFace
 
-    pdf = cjk_pdf("landscape", 14)
-    pdf.set_title(report.title)
-    pdf.set_creator("Fupin")
+    pdf = cjk_pdf("landscape", 14, title=report.title)
     new_line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
     heading = FontFace(emphasis="", fill_color=(235, 235, 235))
     meta = report.meta()
 
     def page(number: int, subtitle: str) -> None:
         pdf.add_page()
-        pdf.set_font("cjk", size=15)
+        pdf.set_font(FAMILY, size=15)
         pdf.multi_cell(0, 8, report.title, align=Align.C, **new_line)
-        pdf.set_font("cjk", size=11)
+        pdf.set_font(FAMILY, size=11)
         pdf.cell(0, 7, subtitle, align=Align.C, **new_line)
-        pdf.set_font("cjk", size=8.5)
+        pdf.set_font(FAMILY, size=8.5)
         third = pdf.epw / 3
         pdf.cell(third, 6, _("Table no. %(number)s") % {"number": report.table_number(number)})
         pdf.cell(third, 6, meta["reporting"], align=Align.C)
@@ -239,14 +234,14 @@ def render_pdf(report: Report) -> bytes:
 
     def footer() -> None:
         pdf.ln(4)
-        pdf.set_font("cjk", size=8.5)
+        pdf.set_font(FAMILY, size=8.5)
         pdf.cell(0, 6, meta["as_of"], **new_line)
         for part, share in zip(report.footer(), (0.18, 0.18, 0.42, 0.22), strict=True):
             pdf.cell(pdf.epw * share, 7, part)
         pdf.ln(7)
 
     page(1, _("Main indicators"))
-    pdf.set_font("cjk", size=8.5)
+    pdf.set_font(FAMILY, size=8.5)
     with pdf.table(width=212, col_widths=(12, 120, 30, 50),
                    text_align=("CENTER", "LEFT", "CENTER", "RIGHT"), headings_style=heading,
                    line_height=4.6, padding=0.8) as table:
@@ -258,7 +253,7 @@ def render_pdf(report: Report) -> bytes:
     if report.children:
         cols = report.key_columns
         page(2, report.level_title(report.region.level + 1))
-        pdf.set_font("cjk", size=6.5)
+        pdf.set_font(FAMILY, size=6.5)
         widths = (28, *([10] * len(cols)))
         with pdf.table(col_widths=widths, text_align=("LEFT", *(["RIGHT"] * len(cols))),
                        headings_style=heading, line_height=3.6, padding=0.8) as table:
@@ -271,256 +266,76 @@ def render_pdf(report: Report) -> bytes:
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
-# The workbook is written as XML straight into the zip: a province's has a row for each of its
-# ~18,000 villages, a million cells, which openpyxl (even write-only) takes minutes to write and
-# this a few seconds. It holds what a statistical return needs: inline strings, numbers, a dozen
-# fixed styles, merged title rows, column widths, frozen headings, landscape printing with the
-# headings repeated on every page.
-_FONTS = ('<font><sz val="10"/><name val="SimSun"/></font>',
-          '<font><b/><sz val="10"/><name val="SimSun"/></font>',
-          '<font><b/><sz val="14"/><name val="SimSun"/></font>',
-          '<font><b/><sz val="12"/><name val="SimSun"/></font>',
-          '<font><sz val="9"/><name val="SimSun"/></font>')
-_FILLS = ('<fill><patternFill patternType="none"/></fill>',
-          '<fill><patternFill patternType="gray125"/></fill>',
-          '<fill><patternFill patternType="solid"><fgColor rgb="FFEDEDED"/></patternFill></fill>')
-_BORDERS = ('<border><left/><right/><top/><bottom/><diagonal/></border>',
-            '<border>' + "".join(f'<{side} style="thin"><color rgb="FF808080"/></{side}>'
-                                 for side in ("left", "right", "top", "bottom"))
-            + '<diagonal/></border>')
-# name -> (font, fill, border, number format, horizontal alignment, wrap); the index is the "s"
+# What a statistical return needs: a dozen fixed styles, merged title rows, column widths, frozen
+# headings, landscape printing with the headings repeated on every page.
 _STYLES = {
-    "plain": (0, 0, 0, 0, "", False),
-    "title": (2, 0, 0, 0, "center", False),
-    "subtitle": (3, 0, 0, 0, "center", False),
-    "meta": (0, 0, 0, 0, "left", False),
-    "meta_right": (0, 0, 0, 0, "right", False),
-    "heading": (1, 2, 1, 0, "center", True),
-    "text": (0, 0, 1, 0, "left", False),
-    "center": (0, 0, 1, 0, "center", False),
-    "int": (0, 0, 1, 3, "right", False),  # 3: #,##0
-    "decimal": (0, 0, 1, 4, "right", False),  # 4: #,##0.00
-    "percent": (0, 0, 1, 164, "right", False),  # 164: 0.0 (the value is a percentage)
-    "bold": (1, 0, 1, 0, "left", False),
-    "note": (4, 0, 0, 0, "left", False),
+    "title": xlsx.Style(bold=True, size=14, align="center", vertical="center"),
+    "subtitle": xlsx.Style(bold=True, size=12, align="center", vertical="center"),
+    "meta": xlsx.Style(align="left", vertical="center"),
+    "meta_right": xlsx.Style(align="right", vertical="center"),
+    "heading": xlsx.Style(bold=True, fill="EDEDED", border=True, align="center",
+                          vertical="center", wrap=True),
+    "text": xlsx.Style(border=True, align="left", vertical="center"),
+    "center": xlsx.Style(border=True, align="center", vertical="center"),
+    "int": xlsx.Style(border=True, number_format="#,##0", align="right", vertical="center"),
+    "decimal": xlsx.Style(border=True, number_format="#,##0.00", align="right",
+                          vertical="center"),
+    # the value is already a percentage: 0.5 means 0.5%
+    "percent": xlsx.Style(border=True, number_format="0.0", align="right", vertical="center"),
+    "bold": xlsx.Style(bold=True, border=True, align="left", vertical="center"),
+    "note": xlsx.Style(size=9, align="left", vertical="center"),
 }
-_S = {name: n for n, name in enumerate(_STYLES)}
-
-
-def _styles_xml() -> str:
-    xfs = "".join(
-        f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
-        + (' applyNumberFormat="1"' if fmt else "") + ' applyFont="1"'
-        + (' applyFill="1"' if fill else "") + (' applyBorder="1"' if border else "")
-        + ' applyAlignment="1"><alignment vertical="center"'
-        + (f' horizontal="{align}"' if align else "") + (' wrapText="1"' if wrap else "")
-        + "/></xf>"
-        for font, fill, border, fmt, align, wrap in _STYLES.values())
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            '<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/></numFmts>'
-            f'<fonts count="{len(_FONTS)}">{"".join(_FONTS)}</fonts>'
-            f'<fills count="{len(_FILLS)}">{"".join(_FILLS)}</fills>'
-            f'<borders count="{len(_BORDERS)}">{"".join(_BORDERS)}</borders>'
-            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-            f'</cellStyleXfs><cellXfs count="{len(_STYLES)}">{xfs}</cellXfs>'
-            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-            "</styleSheet>")
-
-
-def _letter(n: int) -> str:
-    """1 -> A, 27 -> AA."""
-    out = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
-def _xml_text(value: str) -> str:
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
-
-class _Sheet:
-    def __init__(self, handle, widths: list[float], freeze: tuple[int, int]):
-        self.handle = handle
-        self.width = len(widths)
-        self.letters = [_letter(k) for k in range(1, max(self.width, 4) + 1)]
-        self.rows = 0
-        self.merged: list[str] = []
-        self.parts: list[str] = []
-        rows, cols = freeze
-        top_left = f"{_letter(cols + 1)}{rows + 1}"
-        pane = ("bottomRight" if cols else "bottomLeft")
-        split = (f' xSplit="{cols}"' if cols else "") + (f' ySplit="{rows}"' if rows else "")
-        handle.write(
-            ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-             '<sheetViews><sheetView workbookViewId="0">'
-             f'<pane{split} topLeftCell="{top_left}" activePane="{pane}" state="frozen"/>'
-             '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>'
-             + "".join(f'<col min="{k}" max="{k}" width="{w}" customWidth="1"/>'
-                       for k, w in enumerate(widths, start=1))
-             + "</cols><sheetData>").encode())
-
-    def row(self, cells: list[tuple[object, str] | None], height: float | None = None) -> None:
-        """cells: (value, style name) or None (nothing)."""
-        self.rows += 1
-        n = self.rows
-        out = [f'<row r="{n}"' + (f' ht="{height}" customHeight="1"' if height else "") + ">"]
-        for letter, entry in zip(self.letters, cells, strict=False):
-            if entry is None:
-                continue
-            value, style = entry
-            s = _S[style]
-            if value is None or value == "":
-                out.append(f'<c r="{letter}{n}" s="{s}"/>')
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                out.append(f'<c r="{letter}{n}" s="{s}"><v>{value}</v></c>')
-            else:
-                out.append(f'<c r="{letter}{n}" s="{s}" t="inlineStr"><is><t>'
-                           f"{_xml_text(str(value))}</t></is></c>")
-        out.append("</row>")
-        self.parts.append("".join(out))
-        if len(self.parts) >= 500:
-            self.flush()
-
-    def merge_row(self, columns: int) -> None:
-        """Merge the last row across `columns` columns (a title)."""
-        self.merged.append(f"A{self.rows}:{_letter(columns)}{self.rows}")
-
-    def flush(self) -> None:
-        self.handle.write("".join(self.parts).encode())
-        self.parts = []
-
-    def close(self) -> None:
-        self.flush()
-        merged = "".join(f'<mergeCell ref="{ref}"/>' for ref in self.merged)
-        self.handle.write(
-            ("</sheetData>"
-             + (f'<mergeCells count="{len(self.merged)}">{merged}</mergeCells>'
-                if merged else "")
-             + '<printOptions horizontalCentered="1"/>'
-             '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" '
-             'footer="0.3"/><pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
-             'fitToHeight="0"/></worksheet>').encode())
-
-
-class _Workbook:
-    def __init__(self):
-        self.buffer = io.BytesIO()
-        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
-        self.sheets: list[tuple[str, int]] = []  # title, heading row (repeated when printed)
-
-    @contextlib.contextmanager
-    def sheet(self, title: str, widths: list[float], freeze: tuple[int, int], heading_row: int):
-        title = _safe_title(title)
-        taken = {t for t, _r in self.sheets}
-        base, k = title, 2
-        while title in taken:
-            title, k = _safe_title(f"{base[:28]} {k}"), k + 1
-        self.sheets.append((title, heading_row))
-        with self.zip.open(f"xl/worksheets/sheet{len(self.sheets)}.xml", "w",
-                           force_zip64=True) as handle:
-            sheet = _Sheet(handle, widths, freeze)
-            yield sheet
-            sheet.close()
-
-    def close(self) -> bytes:
-        n = len(self.sheets)
-        sheets = "".join(f'<sheet name="{_xml_text(t)}" sheetId="{k}" r:id="rId{k}"/>'
-                         for k, (t, _r) in enumerate(self.sheets, start=1))
-        titles = "".join(
-            f'<definedName name="_xlnm.Print_Titles" localSheetId="{k}">'
-            f"'{_xml_text(t)}'!${r}:${r}</definedName>"
-            for k, (t, r) in enumerate(self.sheets))
-        self.zip.writestr("xl/workbook.xml", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f"<sheets>{sheets}</sheets><definedNames>{titles}</definedNames></workbook>"))
-        rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-        self.zip.writestr("xl/_rels/workbook.xml.rels", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            + "".join(f'<Relationship Id="rId{k}" Type="{rel}/worksheet" '
-                      f'Target="worksheets/sheet{k}.xml"/>' for k in range(1, n + 1))
-            + f'<Relationship Id="rId{n + 1}" Type="{rel}/styles" Target="styles.xml"/>'
-            "</Relationships>"))
-        self.zip.writestr("xl/styles.xml", _styles_xml())
-        self.zip.writestr("_rels/.rels", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>"))
-        main = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-        self.zip.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" '
-            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{main}.sheet.main+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{main}.styles+xml"/>'
-            + "".join(f'<Override PartName="/xl/worksheets/sheet{k}.xml" '
-                      f'ContentType="{main}.worksheet+xml"/>' for k in range(1, n + 1))
-            + "</Types>"))
-        self.zip.close()
-        return self.buffer.getvalue()
-
-
-def _safe_title(title: str) -> str:
-    for char in "[]:*?/\\'":
-        title = title.replace(char, " ")
-    return title.strip()[:31]
+_FONT = "SimSun"  # the font statistical returns are printed in
+_HEADING_ROW = 4  # under the title, the subtitle and the table number line
 
 
 def render_xlsx(report: Report) -> bytes:
     """FP-1 (the region's figures), then a sheet per level below, headers in Chinese."""
     with translation.override("zh-hans"):
-        return _workbook(report)
+        return _workbook(report).to_bytes()
 
 
-def _number(value, item: ind.Indicator) -> tuple[object, str]:
+def _number(sheet: xlsx.Sheet, value, item: ind.Indicator):
     value = panels.plain(value)
     if value is None:
-        return panels.DASH, "center"
+        return sheet.cell(panels.DASH, "center")
     if item.percent:
-        return value, "percent"
-    return value, "int" if isinstance(value, int) else "decimal"
+        return sheet.cell(value, "percent")
+    return sheet.cell(value, "int" if isinstance(value, int) else "decimal")
 
 
-def _workbook(report: Report) -> bytes:
-    book = _Workbook()
+def _workbook(report: Report) -> xlsx.Workbook:
+    book = xlsx.Workbook(_STYLES, font=_FONT)
     meta = report.meta()
 
-    def header(sheet: _Sheet, n: int, subtitle: str, width: int) -> None:
-        sheet.row([(report.title, "title")], height=24)
-        sheet.merge_row(width)
-        sheet.row([(subtitle, "subtitle")], height=20)
-        sheet.merge_row(width)
-        line = [(_("Table no. %(number)s") % {"number": report.table_number(n)}, "meta"),
-                (meta["reporting"], "meta")]
+    def new_sheet(title: str, widths: list[float], frozen_columns: int) -> xlsx.Sheet:
+        return book.sheet(title, widths=widths,
+                          freeze=f"{xlsx.letter(frozen_columns + 1)}{_HEADING_ROW + 1}",
+                          print_title_rows=f"{_HEADING_ROW}:{_HEADING_ROW}",
+                          landscape=True, fit_width=True, margins=(0.4, 0.5))
+
+    def header(sheet: xlsx.Sheet, n: int, subtitle: str, width: int) -> None:
+        sheet.title(report.title, width, style="title", height=24)
+        sheet.title(subtitle, width, style="subtitle", height=20)
+        line = [sheet.cell(_("Table no. %(number)s") % {"number": report.table_number(n)},
+                           "meta"), sheet.cell(meta["reporting"], "meta")]
         line += [None] * max(0, width - 4)
-        line += [(meta["year"], "meta"), (meta["unit"], "meta_right")]
+        line += [sheet.cell(meta["year"], "meta"), sheet.cell(meta["unit"], "meta_right")]
         sheet.row(line)
 
-    def footer(sheet: _Sheet) -> None:
-        sheet.row([(meta["as_of"], "note")])
-        sheet.row([(part, "meta") for part in report.footer()])
+    def footer(sheet: xlsx.Sheet) -> None:
+        sheet.row([meta["as_of"]], style="note")
+        sheet.row(report.footer(), style="meta")
 
     # FP-1: the region's figures, one indicator a row.
-    with book.sheet(f"{report.table_number(1)} {report.region.name}", [8, 56, 14, 18], (4, 0),
-                    4) as sheet:
-        header(sheet, 1, _("Main indicators"), 4)
-        sheet.row([(h, "heading") for h in (_("No."), _("Indicator"), _("Unit"), _("Value"))])
-        for n, column in enumerate(report.columns, start=1):
-            sheet.row([(n, "center"), (column.label, "text"), (column.unit, "center"),
-                       _number(column.value(report.stored), column.item)])
-        footer(sheet)
+    sheet = new_sheet(f"{report.table_number(1)} {report.region.name}", [8, 56, 14, 18], 0)
+    header(sheet, 1, _("Main indicators"), 4)
+    sheet.row([_("No."), _("Indicator"), _("Unit"), _("Value")], style="heading")
+    for n, column in enumerate(report.columns, start=1):
+        sheet.row([sheet.cell(n, "center"), sheet.cell(column.label, "text"),
+                   sheet.cell(column.unit, "center"),
+                   _number(sheet, column.value(report.stored), column.item)])
+    footer(sheet)
 
     # FP-2...: a sheet per level below, a row per region, the region's total first.
     cols = report.columns
@@ -534,19 +349,18 @@ def _workbook(report: Report) -> bytes:
         with_path = level > report.region.level + 1
         lead = [_("Region code"), _("Name")] + ([_("Located in")] if with_path else [])
         widths = [14, 22] + ([30] if with_path else []) + [14] * len(cols)
-        with book.sheet(f"{report.table_number(n)} {Level(level).label}", widths,
-                        (4, len(lead)), 4) as sheet:
-            header(sheet, n, report.level_title(level), len(widths))
-            sheet.row([(h, "heading") for h in lead + [c.heading for c in cols]], height=60)
-            total = [(report.region.code, "bold"), (_("Total"), "bold")]
-            total += [("", "text")] if with_path else []
-            sheet.row(total + [_number(c.value(report.stored), c.item) for c in cols])
-            for code, name in regions.values_list("code", "name"):
-                values = stored.get(code, {})
-                row = [(code, "text"), (name, "text")]
-                if with_path:
-                    between = ancestor_codes(code)[report.region.level:-1]
-                    row.append((" / ".join(names.get(a, a) for a in between), "text"))
-                sheet.row(row + [_number(c.value(values), c.item) for c in cols])
-            footer(sheet)
-    return book.close()
+        sheet = new_sheet(f"{report.table_number(n)} {Level(level).label}", widths, len(lead))
+        header(sheet, n, report.level_title(level), len(widths))
+        sheet.row(lead + [c.heading for c in cols], style="heading", height=60)
+        total = [sheet.cell(report.region.code, "bold"), sheet.cell(_("Total"), "bold")]
+        total += [sheet.cell("", "text")] if with_path else []
+        sheet.row(total + [_number(sheet, c.value(report.stored), c.item) for c in cols])
+        for code, name in regions.values_list("code", "name"):
+            values = stored.get(code, {})
+            row = [sheet.cell(code, "text"), sheet.cell(name, "text")]
+            if with_path:
+                between = ancestor_codes(code)[report.region.level:-1]
+                row.append(sheet.cell(" / ".join(names.get(a, a) for a in between), "text"))
+            sheet.row(row + [_number(sheet, c.value(values), c.item) for c in cols])
+        footer(sheet)
+    return book

@@ -20,10 +20,9 @@ from fupin.analytics.models import Rollup
 from fupin.core.export import export_table
 from fupin.core.policy import can
 from fupin.core.views import AccessMixin
+from fupin.core.xlsx import XLSX_TYPE
 from fupin.regions.models import Region
 from fupin.regions.views import RegionHomeView, breadcrumb
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RegionFiguresMixin(AccessMixin):
@@ -118,6 +117,6 @@ class ReportPdfView(ReportMixin, generic.View):
 class ReportXlsxView(ReportMixin, generic.View):
     def get(self, request, *args, **kwargs):
         result = self.get_report()
-        response = HttpResponse(report.render_xlsx(result), content_type=XLSX)
+        response = HttpResponse(report.render_xlsx(result), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{result.filename}.xlsx"'
         return response

@@ -29,7 +29,6 @@ from fupin.ingest.registry import (
 )
 
 SEPARATOR = "；"  # between reasons in one cell
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)  # serial 61 is 1900-03-01
 MAX_SERIAL = 2958465  # 9999-12-31
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -58,7 +57,8 @@ def shown(expr: pl.Expr, limit: int = 30) -> pl.Expr:
 
 def trimmed(expr: pl.Expr) -> pl.Expr:
     """Trim (Unicode whitespace, the ideographic space included); blank becomes null; an
-    apostrophe that protects a formula-like text (written by our exports) is dropped."""
+    apostrophe that protects a formula-like text (written by `fupin.core.xlsx.neutralise`, so
+    by every export) is dropped."""
     text = expr.cast(pl.String).str.strip_chars()
     text = pl.when(text.str.contains(r"^'[=+\-@\t\r]")).then(text.str.slice(1)).otherwise(text)
     return pl.when(text == "").then(None).otherwise(text)
@@ -280,8 +280,3 @@ def id_birth_date(number: pl.Expr) -> pl.Expr:
 def id_sex(number: pl.Expr) -> pl.Expr:
     digit = number.str.slice(16, 1).cast(pl.Int32, strict=False)
     return pl.when(digit % 2 == 1).then(pl.lit("M")).when(digit.is_not_null()).then(pl.lit("F"))
-
-
-def formula_safe(expr: pl.Expr) -> pl.Expr:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return pl.when(expr.str.contains(r"^[=+\-@\t\r]")).then(pl.lit("'") + expr).otherwise(expr)

@@ -19,13 +19,13 @@ from django.views import generic
 
 from fupin.core.policy import can, restrict
 from fupin.core.views import AccessMixin
+from fupin.core.xlsx import XLSX_TYPE
 from fupin.ingest import registry as registries
 from fupin.ingest.exporting import write_template
 from fupin.ingest.models import ImportJob
 from fupin.ingest.sources import XLSX_SUFFIXES
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):

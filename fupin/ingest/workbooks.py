@@ -1,29 +1,19 @@
 """Writing sheets: the template and exports (same shape), and the error workbook.
 
-All XLSX is written with openpyxl's write-only mode (rows go to disk as they come), CSV as
-UTF-8 with a BOM (Excel needs it for Chinese). Text that a spreadsheet would run as a formula
-(starting with = + - @, a tab or a carriage return) gets a leading apostrophe; the importer
-drops that apostrophe again, so an export imports unchanged. Numbers stay numbers: a negative
-amount in a numeric column is not text and needs no protection.
+Written by `fupin.core.xlsx` (openpyxl's write-only mode, rows go to disk as they come; CSV as
+UTF-8 with a BOM), which also neutralises text a spreadsheet would run as a formula; the
+importer drops the apostrophe it adds again, so an export imports unchanged.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from fupin.ingest.cells import FORMULA_START
+from fupin.core import xlsx
 from fupin.ingest.registry import (
     BOOL,
     CODE,
@@ -37,18 +27,13 @@ from fupin.ingest.registry import (
 )
 
 VALUES_SHEET = "允许值"
-MAX_ROW = 1048576
-BAD_FILL = PatternFill("solid", fgColor="FFF2CC")
-BAD_FONT = Font(color="C00000")
 TEXT_KINDS = (CODE, ID_NUMBER, *REGION_KINDS)
 LIST_KINDS = (ENUM, BOOL)  # columns offered as a list of allowed values
-
-
-def neutralise(value):
-    """A cell value safe to open in a spreadsheet: formula-like text gets an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+STYLES = {
+    "header": xlsx.Style(bold=True),
+    "required": xlsx.Style(bold=True, color="C00000"),
+    "reason": xlsx.Style(color="C00000", fill="FFF2CC", wrap=True, vertical="top"),
+}
 
 
 # --- template and export --------------------------------------------------------------------------
@@ -56,67 +41,46 @@ def neutralise(value):
 
 def write_sheet(registry: Registry, path: Path, frames: Iterable[pl.DataFrame]) -> int:
     """Write the registry's sheet to `path` (.xlsx or .csv): the header, then `frames` (display
-    values: labels, masked or not, already formula-safe). Returns the number of data rows."""
-    columns = [c for c in registry.columns]
+    values: labels, masked or not). Returns the number of data rows."""
+    columns = list(registry.columns)
+    names = [c.name for c in columns]
+    rows = (row for frame in frames for row in frame.select(names).iter_rows())
     if path.suffix.lower() == ".csv":
-        return _write_csv(columns, path, frames)
-    return _write_xlsx(registry, columns, path, frames)
+        return xlsx.write_csv(path, _with_header([c.header for c in columns], rows)) - 1
+    return _write_xlsx(registry, columns, path, rows)
 
 
-def _write_csv(columns, path: Path, frames) -> int:
-    count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([c.header for c in columns])
-        for frame in frames:
-            writer.writerows(["" if v is None else v for v in row]
-                             for row in frame.select([c.name for c in columns]).iter_rows())
-            count += frame.height
-    return count
+def _with_header(header, rows):
+    yield header
+    yield from rows
 
 
-def _write_xlsx(registry: Registry, columns, path: Path, frames) -> int:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(registry.sheet_title or registry.name)
-    values = book.create_sheet(VALUES_SHEET)
-    values.sheet_state = "hidden"
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    required = Font(bold=True, color="C00000")
+def _write_xlsx(registry: Registry, columns, path: Path, rows) -> int:
+    book = xlsx.Workbook(STYLES)
+    formats = {}
     for i, col in enumerate(columns, start=1):
-        letter = get_column_letter(i)
-        sheet.column_dimensions[letter].width = max(10, min(30, len(col.header) * 2 + 4))
         if col.kind in TEXT_KINDS:
-            sheet.column_dimensions[letter].number_format = "@"
+            formats[i] = "@"
         elif col.kind == DATE:
-            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+            formats[i] = "yyyy-mm-dd"
+    sheet = book.sheet(registry.sheet_title or registry.name, freeze="A2", formats=formats,
+                       widths=[max(10, min(30, len(c.header) * 2 + 4)) for c in columns])
+    values = book.sheet(VALUES_SHEET, hidden=True)
     enums = [c for c in columns if c.kind in LIST_KINDS]
     # The sheet of allowed values: one column per enumeration, its Chinese labels.
     longest = max((len(c.choices) for c in enums), default=0)
-    values.append([c.header for c in enums])
+    values.row([c.header for c in enums])
     for r in range(longest):
-        values.append([c.choices[r][1] if r < len(c.choices) else None for c in enums])
+        values.row([c.choices[r][1] if r < len(c.choices) else None for c in enums])
     for j, col in enumerate(enums, start=1):
-        i = columns.index(col) + 1
-        letter = get_column_letter(j)
-        validation = DataValidation(
-            type="list", allow_blank=True, showErrorMessage=True, errorStyle="warning",
-            formula1=f"'{VALUES_SHEET}'!${letter}$2:${letter}${len(col.choices) + 1}",
-            error=_("Choose a value from the list."), errorTitle=col.header)
-        validation.add(f"{get_column_letter(i)}2:{get_column_letter(i)}{MAX_ROW}")
-        sheet.data_validations.append(validation)
-    header = []
-    for col in columns:
-        cell = WriteOnlyCell(sheet, value=col.header)
-        cell.font = required if col.required else bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    names = [c.name for c in columns]
-    for frame in frames:
-        for row in frame.select(names).iter_rows():
-            sheet.append(row)
-        count += frame.height
+        column = xlsx.letter(j)
+        sheet.allowed_values(
+            columns.index(col) + 1,
+            f"'{VALUES_SHEET}'!${column}$2:${column}${len(col.choices) + 1}",
+            title=col.header, error=_("Choose a value from the list."))
+    sheet.row([sheet.cell(col.header, "required" if col.required else "header")
+               for col in columns])
+    count = sheet.rows_of(rows)
     book.save(path)
     return count
 
@@ -124,7 +88,7 @@ def _write_xlsx(registry: Registry, columns, path: Path, frames) -> int:
 def display_frames(registry: Registry, frames: Iterable[pl.DataFrame], *,
                    masked: bool) -> Iterator[pl.DataFrame]:
     """Stored values to what a sheet shows: labels for enumerations, masks for personal data
-    when `masked`, formula-safe text. Numbers and dates keep their types."""
+    when `masked`. Numbers and dates keep their types; the writer makes text formula-safe."""
     from fupin.core.masking import HEALTH, HEALTH_MASK, mask
 
     hidden = str(HEALTH_MASK)  # translated here: polars runs map_elements in its own threads
@@ -148,8 +112,6 @@ def display_frames(registry: Registry, frames: Iterable[pl.DataFrame], *,
                 expr = expr.map_elements(lambda v, k=kind: mask(v, k), return_dtype=pl.String)
             if col.kind not in (INT, DECIMAL, DATE):
                 expr = expr.cast(pl.String)
-                expr = pl.when(expr.str.contains(r"^[=+\-@\t\r]")).then(
-                    pl.lit("'") + expr).otherwise(expr)
             exprs.append(expr.alias(col.name))
         yield frame.select(exprs)
 
@@ -161,42 +123,25 @@ def write_error_workbook(source, errors: pl.DataFrame, path: Path) -> None:
     """The input as read, plus a last column with each bad row's reasons.
 
     `errors` has the columns __row and reason, sorted by row."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Errors")[:31])
-    width = len(source.header)
+    book = xlsx.Workbook(STYLES)
+    header_row = source.header_row
+    reason_col = getattr(source, "first_col", 0) + len(source.header)
+    sheet = book.sheet(_("Errors"), freeze=f"A{header_row + 1}",
+                       widths=[None] * reason_col + [60])
     reasons = iter(errors.iter_rows())
     pending = next(reasons, None)
-    header_row = source.header_row
-    reason_col = getattr(source, "first_col", 0) + width
-    sheet.column_dimensions[get_column_letter(reason_col + 1)].width = 60
-    sheet.freeze_panes = f"A{header_row + 1}"
     expected = 1
     for number, cells in source.raw_rows():
         while expected < number:  # rows calamine skipped above the data
-            sheet.append([])
+            sheet.row([])
             expected += 1
         expected = number + 1
-        row = [_cell(v) for v in cells[:reason_col]]
+        row = [None if v == "" else v for v in cells[:reason_col]]
         row += [None] * (reason_col - len(row))
         if number == header_row:
-            cell = WriteOnlyCell(sheet, value=_("Errors"))
-            cell.font = Font(bold=True, color="C00000")
-            row.append(cell)
+            row.append(sheet.cell(_("Errors"), "required"))
         elif pending is not None and pending[0] == number:
-            cell = WriteOnlyCell(sheet, value=pending[1])
-            cell.font = BAD_FONT
-            cell.fill = BAD_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            row.append(cell)
+            row.append(sheet.cell(pending[1], "reason"))
             pending = next(reasons, None)
-        sheet.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
+        sheet.row(row)
     book.save(path)
-
-
-def _cell(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, (int, float, Decimal, datetime.date, datetime.datetime, bool)):
-        return value
-    return neutralise(str(value))

@@ -8,19 +8,15 @@ ID numbers, phones, bank accounts or health status: those values are never even 
 URLs carry only the procedure's pk; the notice is chosen with `?step=<code>` (default: the
 latest notice posted, else the first one as a draft to print before posting).
 
-The PDF is drawn with fpdf2 (pure Python) in a CJK font found on the server: Debian's
-fonts-noto-cjk, or the file named by the NOTICE_FONT setting (FUPIN_NOTICE_FONT). Without one
+The PDF is drawn by `fupin.core.pdf` (fpdf2 in a Chinese font found on the server). Without one
 the user is sent back to the page with a message saying what to install.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
-import os
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -33,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from fupin.core import params
+from fupin.core.pdf import FAMILY, PdfUnavailable, cjk_pdf
 from fupin.core.policy import restrict
 from fupin.core.views import AccessMixin
 from fupin.poverty import workflows as wf
@@ -184,115 +181,25 @@ def build_notice(procedure: Procedure, step_code: str | None, user,
 
 
 # --- PDF ---------------------------------------------------------------------------------------
-class NoticePdfUnavailable(Exception):
-    """The PDF cannot be made on this server (no CJK font, no fpdf2): the message says why."""
-
-
-# CJK fonts where distributions put them: Debian/Ubuntu (fonts-noto-cjk, fonts-wqy-*,
-# fonts-arphic-uming, fonts-droid-fallback), Fedora, Arch/Alpine, Windows, macOS.
-FONT_CANDIDATES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "C:/Windows/Fonts/msyh.ttc",
-    "C:/Windows/Fonts/simsun.ttc",
-    "/System/Library/Fonts/Supplemental/Songti.ttc",
-)
-
-
-def _no_font_message() -> str:
-    return _("PDFs need a Chinese font on the server, and none was found. Install "
-             "Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk), or set FUPIN_NOTICE_FONT "
-             "to a .ttf, .otf or .ttc font with Chinese characters. This page can still be "
-             "printed from the browser.")
-
-
-@functools.lru_cache(maxsize=8)
-def _face(path: str, mtime: float) -> int:
-    """The face of a font (collection) to use: simplified Chinese when the collection has it.
-    Raises ValueError when the font has no Chinese characters."""
-    from fontTools.ttLib import TTCollection, TTFont
-
-    if path.lower().endswith((".ttc", ".otc")):
-        fonts = TTCollection(path, lazy=True).fonts
-    else:
-        fonts = [TTFont(path, lazy=True)]
-
-    def family(font) -> str:
-        return font["name"].getDebugName(1) or ""
-
-    order = sorted(range(len(fonts)), key=lambda i: (
-        "Mono" in family(fonts[i]),
-        not any(tag in family(fonts[i]) for tag in (" SC", " CN", "GB", "Hei", "YaHei")), i))
-    for i in order:
-        cmap = fonts[i].getBestCmap() or {}
-        if 0x4E00 in cmap and 0x8D2B in cmap:  # 一, 贫
-            return i
-    raise ValueError(path)
-
-
-def find_font() -> tuple[str, int]:
-    """(path, face index) of a font that has Chinese characters; NoticePdfUnavailable if none."""
-    configured = getattr(settings, "NOTICE_FONT", "") or ""
-    candidates = [configured] if configured else list(FONT_CANDIDATES)
-    for candidate in candidates:
-        if not candidate or not os.path.isfile(candidate):
-            continue
-        try:
-            return candidate, _face(candidate, os.path.getmtime(candidate))
-        except Exception:  # an unreadable or non-Chinese font: try the next one
-            continue
-    raise NoticePdfUnavailable(_no_font_message())
-
-
-def cjk_pdf(orientation: str, margin: float):
-    """An A4 fpdf2 document with the server's Chinese font as "cjk" and the page language set;
-    NoticePdfUnavailable (saying what to install) when it cannot be made. Notices and the
-    yearly report share it."""
-    try:
-        from fpdf import FPDF
-    except ImportError:
-        raise NoticePdfUnavailable(_("PDFs need the fpdf2 package, which is not installed on "
-                                     "this server. This page can still be printed from the "
-                                     "browser.")) from None
-    font_path, face = find_font()
-    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
-    pdf.set_margins(margin, margin, margin)
-    pdf.set_auto_page_break(True, margin=margin)
-    try:
-        pdf.add_font("cjk", fname=font_path, collection_font_number=face)
-    except Exception:  # fontTools errors vary with the font file
-        raise NoticePdfUnavailable(_no_font_message()) from None
-    pdf.set_lang("zh-CN" if (get_language() or "").startswith("zh") else "en")
-    return pdf
-
-
 def render_pdf(notice: Notice) -> bytes:
     """The notice as an A4 PDF, the font subset embedded."""
     from fpdf.enums import Align, WrapMode, XPos, YPos
 
-    pdf = cjk_pdf("portrait", 20)
-    pdf.set_title(f"{notice.heading} {notice.title}")
-    pdf.set_creator("Fupin")
+    pdf = cjk_pdf("portrait", 20, title=f"{notice.heading} {notice.title}")
     pdf.add_page()
     new_line = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 
-    pdf.set_font("cjk", size=24)
+    pdf.set_font(FAMILY, size=24)
     pdf.cell(0, 14, notice.heading, align=Align.C, **new_line)
-    pdf.set_font("cjk", size=13)
+    pdf.set_font(FAMILY, size=13)
     pdf.multi_cell(0, 8, notice.title, align=Align.C, wrapmode=WrapMode.WORD, **new_line)
     if notice.draft:
         pdf.set_text_color(200, 30, 30)
-        pdf.set_font("cjk", size=11)
+        pdf.set_font(FAMILY, size=11)
         pdf.cell(0, 8, _("Draft: not posted yet"), align=Align.C, **new_line)
         pdf.set_text_color(0, 0, 0)
     pdf.ln(4)
-    pdf.set_font("cjk", size=11.5)
+    pdf.set_font(FAMILY, size=11.5)
     pdf.multi_cell(0, 7.5, notice.intro, align=Align.L, wrapmode=WrapMode.WORD, **new_line)
     pdf.ln(4)
     with pdf.table(col_widths=(32, 88), first_row_as_headings=False, text_align="LEFT",
@@ -336,7 +243,7 @@ class NoticePdfView(NoticeMixin, generic.View):
         notice = self.get_notice()
         try:
             content = render_pdf(notice)
-        except NoticePdfUnavailable as exc:
+        except PdfUnavailable as exc:
             messages.error(request, str(exc))
             url = reverse("poverty:notice", kwargs={"pk": notice.procedure.pk})
             return HttpResponseRedirect(f"{url}?step={notice.step.code}")

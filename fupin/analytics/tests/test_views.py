@@ -321,7 +321,7 @@ def test_report_page_and_pdf(data, county_user):
     assert client.get(f"/analytics/{COUNTY_A}/report/", {"year": "x"}).status_code == 404
     pdf = client.get(f"/analytics/{COUNTY_A}/report.pdf", {"year": YEAR})
     try:
-        from fupin.poverty.notices import find_font
+        from fupin.core.pdf import find_font
 
         find_font()
     except Exception:

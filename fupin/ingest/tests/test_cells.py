@@ -60,7 +60,11 @@ def test_trimmed_drops_formula_apostrophe_and_blanks():
         "a", None, "=1+1", "'abc", None, None]
 
 
-def test_formula_safe():
-    frame = pl.DataFrame({"t": ["=cmd", "+1", "-x", "@a", "\tq", "ok", None]})
-    assert frame.select(cells.formula_safe(pl.col("t"))).to_series().to_list() == [
-        "'=cmd", "'+1", "'-x", "'@a", "'\tq", "ok", None]
+def test_trimmed_undoes_what_the_writer_neutralises():
+    from fupin.core.xlsx import neutralise
+
+    texts = ["=cmd", "+1", "-x", "@a", "\tq", "\rq", "-35.50", "ok", "'abc"]
+    written = [neutralise(t) for t in texts]
+    assert written[:6] == ["'=cmd", "'+1", "'-x", "'@a", "'\tq", "'\rq"]
+    frame = pl.DataFrame({"t": written})
+    assert frame.select(cells.trimmed(pl.col("t"))).to_series().to_list() == texts

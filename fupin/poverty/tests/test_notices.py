@@ -12,6 +12,7 @@ from django.urls import include, path
 from django.utils import translation
 
 import fupin.urls as root_urls
+from fupin.core import pdf
 from fupin.core.policy import Role
 from fupin.core.testing import COUNTY_A, COUNTY_B, TOWNSHIP_A, VILLAGE_A, client_for, make_household
 from fupin.poverty import actions, notices
@@ -191,8 +192,8 @@ def pdf_text(content: bytes) -> str:
 def test_pdf_is_a_pdf_without_personal_data(setup):
     s = setup
     try:
-        notices.find_font()
-    except notices.NoticePdfUnavailable:
+        pdf.find_font()
+    except pdf.PdfUnavailable:
         pytest.fail("no CJK font on this machine: `make install` installs Debian's fonts-noto-cjk")
     response = client_for(s.viewer).get(url(s, "pdf"))
     assert response.status_code == 200
@@ -220,15 +221,15 @@ def test_pdf_without_a_font_says_what_to_install(setup, monkeypatch, settings):
     assert page.status_code == 200
     assert "fonts-noto-cjk" in page.content.decode()
     settings.NOTICE_FONT = ""
-    monkeypatch.setattr(notices, "FONT_CANDIDATES", ())
-    with pytest.raises(notices.NoticePdfUnavailable):
-        notices.find_font()
+    monkeypatch.setattr(pdf, "FONT_CANDIDATES", ())
+    with pytest.raises(pdf.PdfUnavailable):
+        pdf.find_font()
 
 
 def test_a_font_without_chinese_is_not_used(setup, settings):
     settings.NOTICE_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-    with pytest.raises(notices.NoticePdfUnavailable):
-        notices.find_font()
+    with pytest.raises(pdf.PdfUnavailable):
+        pdf.find_font()
 
 
 def test_county_and_viewer_roles_see_the_notice(setup):
