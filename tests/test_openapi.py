@@ -1,0 +1,47 @@
+"""The OpenAPI document keeps every operation it ever published, with the same policy.
+
+`tests/data/openapi-operations.json` is the set of operations (method, path, x-policy) taken
+before the API was declared from models; the document may grow, never lose one or change
+whom it admits. Operation ids are kept in the file for reference, not compared: they are
+generated names, not part of the contract a client relies on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fupin.api import api
+
+RECORDED = json.loads((Path(__file__).parent / "data" / "openapi-operations.json").read_text())
+
+
+def operations() -> dict[tuple[str, str], dict]:
+    schema = api.get_openapi_schema()
+    return {(method, path): op for path, methods in schema["paths"].items()
+            for method, op in methods.items()}
+
+
+def test_no_recorded_operation_is_lost_or_changes_policy():
+    current = operations()
+    lost = [(o["method"], o["path"]) for o in RECORDED if (o["method"], o["path"]) not in current]
+    assert not lost, f"operations removed from the API: {lost}"
+    changed = [(o["method"], o["path"], o["x-policy"], current[o["method"], o["path"]]["x-policy"])
+               for o in RECORDED
+               if current[o["method"], o["path"]].get("x-policy") != o["x-policy"]]
+    assert not changed, f"operations whose policy changed: {changed}"
+
+
+def test_every_operation_declares_its_responses():
+    undeclared = []
+    for (method, path), op in operations().items():
+        responses = op.get("responses") or {}
+        ok = [code for code in responses if str(code).startswith("2")]
+        if not ok or not all(r.get("description") for r in responses.values()):
+            undeclared.append((method, path))
+    assert not undeclared, undeclared
+
+
+def test_operation_ids_are_unique():
+    ids = [op.get("operationId") for op in operations().values()]
+    assert len(ids) == len(set(ids))
