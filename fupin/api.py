@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -52,12 +51,6 @@ def forbidden(request, exc):
     # The change log's scope check inside a write's transaction, rolled back by now.
     return api.create_response(request, {"detail": str(exc) or _("Your role may not do this.")},
                                status=403)
-
-
-@api.exception_handler(ProtectedError)
-def in_use(request, exc):
-    return api.create_response(
-        request, {"detail": _("This record is still in use and cannot be deleted.")}, status=409)
 
 
 @api.exception_handler(ValidationError)

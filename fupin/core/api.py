@@ -24,6 +24,7 @@ from typing import Any, Literal
 import django_filters
 from django import forms
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -237,12 +238,28 @@ def save_form(request, form_class, payload, instance=None):
 OPERATIONS = ("list", "detail", "create", "update", "delete")
 
 
-def crud(router: Router, path: str, model, out, filterset=None, form=None, *, detail_out=None,
+# Never in an output: bookkeeping and secrets (as in the change log).
+HIDDEN_FIELDS = ["created_by", "updated_by", "created_at", "updated_at", "password", "key_hash"]
+
+
+def model_out(model) -> type[Out]:
+    """An output schema of every field of `model` but bookkeeping, a related record as its id
+    (`team_id`), for a model that needs nothing else (django-ninja's create_schema)."""
+    from ninja.orm import create_schema
+
+    present = {f.name for f in model._meta.concrete_fields}
+    return create_schema(model, name=f"{model.__name__}Out", base_class=Out,
+                         exclude=[name for name in HIDDEN_FIELDS if name in present])
+
+
+def crud(router: Router, path: str, model, out=None, filterset=None, form=None, *,
+         detail_out=None,
          body=None, queryset=None, ordering=None, operations=None, paginated=True,
          lookup: str = "pk"):
     """Declare a model's operations on `router` under `path` ("teams/").
 
-    out / detail_out: output schemas (subclasses of Out). filterset: the page's. form: the
+    out / detail_out: output schemas (subclasses of Out); without one, every field but
+    bookkeeping (model_out), related records as `<field>_id`. filterset: the page's. form: the
     page's form, for create and update. operations: which of OPERATIONS (all of them with a
     form, list and detail without one).
     body: the create body's schema, if the one made from the form does not fit. queryset:
@@ -256,9 +273,12 @@ def crud(router: Router, path: str, model, out, filterset=None, form=None, *, de
     lookup_type = int if lookup == "pk" else str
     operations = operations or (OPERATIONS if form is not None else ("list", "detail"))
     errors = ERRORS
+    # A made schema names a related record `team` with the alias `team_id`: give the alias.
+    by_alias = out is None
+    out = out or model_out(model)
 
     def add(method, route, view, response, action, summary):
-        router.add_api_operation(route, [method], view, response=response,
+        router.add_api_operation(route, [method], view, response=response, by_alias=by_alias,
                                  openapi_extra=policy(label, action),
                                  operation_id=f"{router_tag(router)}_{name}_{view.__name__}",
                                  summary=summary % {"name": model._meta.verbose_name})
@@ -310,8 +330,12 @@ def crud(router: Router, path: str, model, out, filterset=None, form=None, *, de
     if "delete" in operations:
         def delete(request, key: lookup_type):
             obj = one(request, model, "delete", queryset=base(), **{lookup: key})
-            with transaction.atomic():
-                obj.delete()
+            try:
+                with transaction.atomic():
+                    obj.delete()
+            except ProtectedError:
+                raise HttpError(409, _("%(object)s is still in use and cannot be deleted.")
+                                % {"object": obj}) from None
             return Status(204, None)
         add("DELETE", item, _keyed(delete, lookup), {204: None, 409: Problem, **errors},
             "delete", "Delete a %(name)s record")

@@ -9,7 +9,7 @@ from ninja import Router
 from fupin.core.api import Out, crud
 from fupin.party import filtersets as f
 from fupin.party import forms
-from fupin.party.models import Cadre, OrgMeeting, PartyMember, PartyOrg
+from fupin.party.models import Cadre, Commitment, OrgMeeting, PartyMember, PartyOrg
 
 router = Router(tags=["party"])
 
@@ -85,3 +85,5 @@ crud(router, "/meetings/", OrgMeeting, MeetingOut, f.OrgMeetingFilterSet, forms.
      ordering=["-date", "id"])
 crud(router, "/cadres/", Cadre, CadreOut, f.CadreFilterSet, forms.CadreForm,
      ordering=["region_code", "name"])
+# A model that needs no output of its own: every field, related records by id (model_out).
+crud(router, "/commitments/", Commitment, filterset=f.CommitmentFilterSet, form=forms.CommitmentForm)

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router
 
 from fupin.core.api import ERRORS, Out, crud, one, policy, rows
@@ -22,8 +23,8 @@ class RegionQuery(RegionFilterSet):
     """The page's filters, and two the tree walk of a client needs: a parent's children, and a
     name or code prefix."""
 
-    parent = django_filters.CharFilter(field_name="parent_id", label="parent region code")
-    q = django_filters.CharFilter(method="search", label="name or code prefix")
+    parent = django_filters.CharFilter(field_name="parent_id", label=_("parent region code"))
+    q = django_filters.CharFilter(method="search", label=_("name or code prefix"))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
