@@ -31,4 +31,4 @@ def me(request):
     return request.user
 
 
-crud(router, "/users/", User, UserOut, UserFilterSet, ordering=["username"])
+crud(router, "/users/", User, UserFilterSet, out=UserOut, ordering=["username"])

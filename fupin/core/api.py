@@ -1,7 +1,7 @@
 """The declared API: a model's list, detail, create, update and delete operations on a
 django-ninja Router, from the same declarations as its pages.
 
-    crud(router, "teams/", m.WorkTeam, WorkTeamOut, f.WorkTeamFilterSet, forms.WorkTeamForm)
+    crud(router, "/teams/", m.WorkTeam, f.WorkTeamFilterSet, forms.WorkTeamForm)
 
 - list: the page's filterset, its filters as query parameters (never declared twice),
   applied to `rows()`; paginated.
@@ -19,7 +19,8 @@ Transitions that are not plain CRUD stay hand-written operations that call the a
 
 import datetime
 import decimal
-from typing import Any, Literal
+import functools
+from typing import Any, Literal, get_args
 
 import django_filters
 from django import forms
@@ -236,34 +237,40 @@ def save_form(request, form_class, payload, instance=None):
 
 # --- the declaration -------------------------------------------------------------------------
 OPERATIONS = ("list", "detail", "create", "update", "delete")
-
-
 # Never in an output: bookkeeping and secrets (as in the change log).
 HIDDEN_FIELDS = ["created_by", "updated_by", "created_at", "updated_at", "password", "key_hash"]
 
 
+@functools.cache
 def model_out(model) -> type[Out]:
     """An output schema of every field of `model` but bookkeeping, a related record as its id
-    (`team_id`), for a model that needs nothing else (django-ninja's create_schema)."""
-    from ninja.orm import create_schema
+    (`team_id`), for a model that needs nothing else. Types from django-ninja's field map;
+    null only where the column is (ninja's, made for input too, also allows it where blank)."""
+    from ninja.orm.fields import get_schema_field
 
-    present = {f.name for f in model._meta.concrete_fields}
-    return create_schema(model, name=f"{model.__name__}Out", base_class=Out,
-                         exclude=[name for name in HIDDEN_FIELDS if name in present])
+    fields = {}
+    for field in model._meta.concrete_fields:
+        if field.name in HIDDEN_FIELDS:
+            continue
+        kind, info = get_schema_field(field)
+        kind = next((a for a in get_args(kind) if a is not type(None)), kind) \
+            if type(None) in get_args(kind) else kind
+        fields[field.attname] = (kind | None if field.null else kind,
+                                 Field(None if field.null else ..., title=info.title,
+                                       description=info.description))
+    return create_model(f"{model.__name__}Out", __base__=Out, **fields)
 
 
-def crud(router: Router, path: str, model, out=None, filterset=None, form=None, *,
-         detail_out=None,
-         body=None, queryset=None, ordering=None, operations=None, paginated=True,
-         lookup: str = "pk"):
-    """Declare a model's operations on `router` under `path` ("teams/").
+def crud(router: Router, path: str, model, filterset=None, form=None, *, out=None,
+         detail_out=None, body=None, queryset=None, ordering=None, operations=None,
+         paginated=True, lookup: str = "pk"):
+    """Declare a model's operations on `router` under `path` ("/teams/").
 
-    out / detail_out: output schemas (subclasses of Out); without one, every field but
-    bookkeeping (model_out), related records as `<field>_id`. filterset: the page's. form: the
-    page's form, for create and update. operations: which of OPERATIONS (all of them with a
-    form, list and detail without one).
-    body: the create body's schema, if the one made from the form does not fit. queryset:
-    a callable giving the base queryset (select_related). lookup: the field in the URL.
+    filterset, form: the page's (the form for create and update). operations: which of
+    OPERATIONS (all of them with a form, list and detail without one). out / detail_out:
+    output schemas (subclasses of Out); without one, every field but bookkeeping (model_out).
+    body: the create body's schema, if the one made from the form does not fit. queryset: a
+    callable giving the base queryset (prefetches). lookup: the field in the URL.
     """
     label = model._meta.label_lower
     name = model._meta.model_name
@@ -273,15 +280,14 @@ def crud(router: Router, path: str, model, out=None, filterset=None, form=None, 
     lookup_type = int if lookup == "pk" else str
     operations = operations or (OPERATIONS if form is not None else ("list", "detail"))
     errors = ERRORS
-    # A made schema names a related record `team` with the alias `team_id`: give the alias.
-    by_alias = out is None
     out = out or model_out(model)
 
     def add(method, route, view, response, action, summary):
-        router.add_api_operation(route, [method], view, response=response, by_alias=by_alias,
+        with translation.override("en"):  # the OpenAPI document is in English
+            summary = summary % {"name": model._meta.verbose_name}
+        router.add_api_operation(route, [method], view, response=response, summary=summary,
                                  openapi_extra=policy(label, action),
-                                 operation_id=f"{router_tag(router)}_{name}_{view.__name__}",
-                                 summary=summary % {"name": model._meta.verbose_name})
+                                 operation_id=f"{router_tag(router)}_{name}_{view.__name__}")
 
     if "list" in operations:
         if filterset is not None:

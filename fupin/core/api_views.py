@@ -36,4 +36,5 @@ class ChangeRecordOut(Out):
         return mask_fields(obj.model, obj.after, context["request"].user) if obj.after else None
 
 
-crud(router, "/changes/", ChangeRecord, ChangeRecordOut, ChangeRecordFilterSet, ordering=["-id"])
+crud(router, "/changes/", ChangeRecord, ChangeRecordFilterSet, out=ChangeRecordOut,
+     ordering=["-id"])

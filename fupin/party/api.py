@@ -76,14 +76,14 @@ class CadreOut(Out):
     id_number: str
 
 
-crud(router, "/orgs/", PartyOrg, OrgOut, f.PartyOrgFilterSet, forms.PartyOrgForm,
+crud(router, "/orgs/", PartyOrg, f.PartyOrgFilterSet, forms.PartyOrgForm, out=OrgOut,
      queryset=lambda: PartyOrg.objects.prefetch_related("covered_regions"),
      ordering=["region_code", "name"])
-crud(router, "/members/", PartyMember, MemberOut, f.PartyMemberFilterSet, forms.PartyMemberForm,
-     ordering=["region_code", "id"])
-crud(router, "/meetings/", OrgMeeting, MeetingOut, f.OrgMeetingFilterSet, forms.OrgMeetingForm,
-     ordering=["-date", "id"])
-crud(router, "/cadres/", Cadre, CadreOut, f.CadreFilterSet, forms.CadreForm,
+crud(router, "/members/", PartyMember, f.PartyMemberFilterSet, forms.PartyMemberForm,
+     out=MemberOut, ordering=["region_code", "id"])
+crud(router, "/meetings/", OrgMeeting, f.OrgMeetingFilterSet, forms.OrgMeetingForm,
+     out=MeetingOut, ordering=["-date", "id"])
+crud(router, "/cadres/", Cadre, f.CadreFilterSet, forms.CadreForm, out=CadreOut,
      ordering=["region_code", "name"])
 # A model that needs no output of its own: every field, related records by id (model_out).
-crud(router, "/commitments/", Commitment, filterset=f.CommitmentFilterSet, form=forms.CommitmentForm)
+crud(router, "/commitments/", Commitment, f.CommitmentFilterSet, forms.CommitmentForm)

@@ -86,12 +86,12 @@ class PovertyLineOut(Schema):
     note: str
 
 
-crud(router, "/households/", Household, HouseholdOut, f.HouseholdFilterSet, forms.HouseholdForm,
-     detail_out=HouseholdDetailOut, ordering=["region_code", "number"])
-crud(router, "/persons/", Person, PersonOut, f.PersonFilterSet, forms.PersonForm,
+crud(router, "/households/", Household, f.HouseholdFilterSet, forms.HouseholdForm,
+     out=HouseholdOut, detail_out=HouseholdDetailOut, ordering=["region_code", "number"])
+crud(router, "/persons/", Person, f.PersonFilterSet, forms.PersonForm, out=PersonOut,
      ordering=["region_code", "household_id", "id"])
-crud(router, "/villages/", VillageProfile, VillageProfileOut, f.VillageProfileFilterSet,
-     forms.VillageProfileForm, ordering=["region_code"])
+crud(router, "/villages/", VillageProfile, f.VillageProfileFilterSet,
+     forms.VillageProfileForm, out=VillageProfileOut, ordering=["region_code"])
 # Province-wide figures: everyone reads them whole; they are changed on their pages.
-crud(router, "/lines/", PovertyLine, PovertyLineOut, operations=("list",), paginated=False,
+crud(router, "/lines/", PovertyLine, out=PovertyLineOut, operations=("list",), paginated=False,
      ordering=["year"])

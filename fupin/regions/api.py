@@ -30,7 +30,7 @@ class RegionQuery(RegionFilterSet):
         return queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
 
 
-crud(router, "/", Region, RegionOut, RegionQuery, lookup="code", ordering=["code"])
+crud(router, "/", Region, RegionQuery, out=RegionOut, lookup="code", ordering=["code"])
 
 
 @router.get("/{code}/children", response={200: list[RegionOut], **ERRORS},
