@@ -301,7 +301,8 @@ def crud(router: Router, path: str, model, filterset=None, form=None, *, out=Non
                 return rows(request, model, queryset=base()).order_by(*ordering)
         list_.__name__ = "list"
         view = paginate(list_) if paginated else list_
-        add("GET", path, view, {200: list[out], **errors}, "view", "List %(name)s records")
+        add("GET", path, view, {200: list[out], 401: Problem, 403: Problem, 422: Problem},
+            "view", "List %(name)s records")
 
     if "detail" in operations:
         def detail(request, key: lookup_type):
