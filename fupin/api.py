@@ -1,13 +1,16 @@
 """The REST API (/api/v1/): django-ninja routers of every app, one policy."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fupin import __version__
-from fupin.core.api import SessionAuth, TokenAuth
+from fupin.accounts.auth import TokenAuth
+from fupin.core.actions import ActionRefused, NotPermitted
+from fupin.core.api import SessionAuth
 
 api = NinjaAPI(
     title="Fupin API",
@@ -34,6 +37,20 @@ def unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(ActionRefused)
+def refused(request, exc):
+    """An action's refusal: 403 for the role or region (NotPermitted), else 400."""
+    status = 403 if isinstance(exc, NotPermitted) else 400
+    return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=status)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    # The change log's scope check inside a write's transaction, rolled back by now.
+    return api.create_response(request, {"detail": str(exc) or _("Your role may not do this.")},
+                               status=403)
 
 
 @api.exception_handler(ValidationError)

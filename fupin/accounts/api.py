@@ -1,15 +1,18 @@
+"""Accounts through the API: who you are (/me), and the users your role may see (read-only:
+accounts are made and changed on their pages, where passwords are set)."""
+
 from datetime import datetime
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Router
 
+from fupin.accounts.filtersets import UserFilterSet
 from fupin.accounts.models import User
-from fupin.core.api import masked, one, policy, rows
+from fupin.core.api import ERRORS, Out, crud, policy
 
 router = Router(tags=["accounts"])
 
 
-class UserOut(Schema):
+class UserOut(Out):
     id: int
     username: str
     full_name: str
@@ -21,26 +24,11 @@ class UserOut(Schema):
     is_active: bool
     last_login: datetime | None
 
-    @staticmethod
-    def resolve_phone(obj, context):
-        request = context["request"]
-        if obj.pk == request.user.pk:
-            return obj.phone
-        return masked(request, User, {"phone": obj.phone})["phone"]
 
-
-@router.get("/me", response=UserOut, openapi_extra=policy(None))
+@router.get("/me", response={200: UserOut, **ERRORS}, openapi_extra=policy(None))
 def me(request):
     """The authenticated user (your own phone is never masked)."""
     return request.user
 
 
-@router.get("/users/", response=list[UserOut], openapi_extra=policy("accounts.user"))
-@paginate
-def list_users(request):
-    return rows(request, User).order_by("username")
-
-
-@router.get("/users/{user_id}", response=UserOut, openapi_extra=policy("accounts.user"))
-def get_user(request, user_id: int):
-    return one(request, User, pk=user_id)
+crud(router, "/users/", User, UserFilterSet, out=UserOut, ordering=["username"])

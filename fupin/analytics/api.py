@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from fupin.analytics import indicators as ind
 from fupin.analytics import services
 from fupin.analytics.models import Rollup
-from fupin.core.api import one, policy
+from fupin.core.api import ERRORS, one, policy
 from fupin.core.policy import can
 from fupin.regions.models import Region
 
@@ -47,7 +47,8 @@ class FiguresOut(Schema):
     children: list[ChildFiguresOut]
 
 
-@router.get("/indicators", response=list[IndicatorOut], openapi_extra=policy(None))
+@router.get("/indicators", response={200: list[IndicatorOut], **ERRORS},
+            openapi_extra=policy(None))
 def list_indicators(request):
     """The indicators' definitions: name, label, unit, kind (sum, ratio, median), group, whether
     by year, and the keys of a breakdown."""
@@ -59,7 +60,8 @@ def list_indicators(request):
             for i in ind.INDICATORS.values()]
 
 
-@router.get("/regions/{code}", response=FiguresOut, openapi_extra=policy("regions.region"))
+@router.get("/regions/{code}", response={200: FiguresOut, **ERRORS},
+            openapi_extra=policy("regions.region"))
 def region_figures(request, code: str):
     """Every indicator of a region in your scope and its children's key figures, from the
     rollups: the same numbers as the dashboard, the yearly report and `fupin stats --json`.

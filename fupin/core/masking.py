@@ -1,7 +1,7 @@
 """Masking of personal data (个人信息脱敏): ID numbers, phones, bank accounts, health.
 
-Models list their personal fields in `personal_fields = {"field": "kind"}`. Pages, API and
-exports call `mask_row`/`display_value`; the log filter scrubs anything that looks like an ID
+Models list their personal fields in `personal_fields = {"field": "kind"}`. Pages, tables,
+history and the API all decide through `mask_fields(model, data, user)`; the log filter scrubs anything that looks like an ID
 number, phone or bank account from log lines, whatever logged it.
 """
 
@@ -34,6 +34,38 @@ def mask(value, kind: str):
     if len(text) <= keep_head + keep_tail:
         return "*" * len(text)
     return text[:keep_head] + "*" * (len(text) - keep_head - keep_tail) + text[-keep_tail:]
+
+
+def personal_fields_of(model) -> dict[str, str]:
+    """`personal_fields` of a model class, an instance, an "app.model" label, or a mapping
+    {field: kind} given as is (a table column that knows its kind)."""
+    if isinstance(model, dict):
+        return model
+    if isinstance(model, str):
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(model)
+        except (LookupError, ValueError):
+            return {}
+    return getattr(model, "personal_fields", None) or {}
+
+
+def mask_fields(model, data: dict, user, *, obj=None) -> dict:
+    """`data` with the personal fields of `model` masked unless `user`'s role may see them.
+
+    The one decision for pages, tables, exports, history and the API. `user` None is nobody
+    (an export for no one in particular is masked). One's own record (`obj` is the user) is
+    never masked: it is theirs.
+    """
+    from fupin.core.policy import has_personal_data_permission
+
+    personal = personal_fields_of(model)
+    if not personal or not data:
+        return data
+    if obj is not None and user is not None and obj == user:
+        return data
+    return mask_row(data, personal, has_personal_data_permission(user))
 
 
 def mask_row(row: dict, personal_fields: dict[str, str], unmasked: bool) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.masking import mask
+from fupin.core.masking import mask_fields
 
 
 class PersonalColumn(tables.Column):
@@ -17,7 +17,7 @@ class PersonalColumn(tables.Column):
 
     def render(self, value, record=None, bound_column=None, table=None, **kwargs):
         if not getattr(table, "unmasked", False):
-            return mask(value, self.kind)
+            return mask_fields({"value": self.kind}, {"value": value}, None)["value"]
         display = getattr(record, f"get_{bound_column.accessor}_display", None) \
             if bound_column is not None else None
         return display() if callable(display) else value

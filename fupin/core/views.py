@@ -18,7 +18,7 @@ from django_tables2 import RequestConfig
 
 from fupin.core import changelog
 from fupin.core.export import export_table
-from fupin.core.masking import mask
+from fupin.core.masking import mask, mask_fields
 from fupin.core.models import PersonalDataAccess
 from fupin.core.policy import can, has_personal_data_permission, restrict
 
@@ -305,11 +305,7 @@ def get_restricted_or_404(model, user, action: str, **lookup):
 
 
 def mask_snapshot(model_label: str, data: dict | None, user) -> dict:
-    data = data or {}
-    if has_personal_data_permission(user):
-        return data
-    personal = getattr(_model_of(model_label), "personal_fields", {})
-    return {k: mask(v, personal[k]) if k in personal else v for k, v in data.items()}
+    return mask_fields(model_label, data or {}, user)
 
 
 class ChangeRecordDetailView(ObjectDetailView):

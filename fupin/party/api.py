@@ -1,16 +1,20 @@
+"""The party-building API (党建): organizations, members, meetings and cadres declared with
+`crud` from the pages' filtersets and forms. A member's stage and organization change only
+through actions (advance_stage, transfers), which the member form leaves out."""
+
 from datetime import date
 
-from ninja import Router, Schema
-from ninja.pagination import paginate
+from ninja import Router
 
-from fupin.core.api import masked, one, policy, rows
-from fupin.party.models import Cadre, OrgMeeting, PartyMember, PartyOrg
-from fupin.regions.scope import is_valid_code, within
+from fupin.core.api import Out, crud
+from fupin.party import filtersets as f
+from fupin.party import forms
+from fupin.party.models import Cadre, Commitment, OrgMeeting, PartyMember, PartyOrg
 
 router = Router(tags=["party"])
 
 
-class OrgOut(Schema):
+class OrgOut(Out):
     id: int
     code: str
     name: str
@@ -28,7 +32,7 @@ class OrgOut(Schema):
         return [c.region_code for c in obj.covered_regions.all()]
 
 
-class MemberOut(Schema):
+class MemberOut(Out):
     id: int
     org_id: int
     region_code: str
@@ -49,16 +53,8 @@ class MemberOut(Schema):
     is_farmer: bool
     is_demo_household: bool
 
-    @staticmethod
-    def resolve_id_number(obj, context):
-        return masked(context["request"], PartyMember, {"id_number": obj.id_number})["id_number"]
 
-    @staticmethod
-    def resolve_phone(obj, context):
-        return masked(context["request"], PartyMember, {"phone": obj.phone})["phone"]
-
-
-class MeetingOut(Schema):
+class MeetingOut(Out):
     id: int
     org_id: int
     region_code: str
@@ -69,7 +65,7 @@ class MeetingOut(Schema):
     topics: str
 
 
-class CadreOut(Schema):
+class CadreOut(Out):
     id: int
     region_code: str
     name: str
@@ -79,59 +75,15 @@ class CadreOut(Schema):
     member_id: int | None
     id_number: str
 
-    @staticmethod
-    def resolve_id_number(obj, context):
-        return masked(context["request"], Cadre, {"id_number": obj.id_number})["id_number"]
 
-
-def _in_region(qs, region):
-    if region:
-        qs = qs.filter(within(region)) if is_valid_code(region) else qs.none()
-    return qs
-
-
-@router.get("/orgs/", response=list[OrgOut], openapi_extra=policy("party.partyorg"))
-@paginate
-def list_orgs(request, region: str | None = None, kind: str | None = None):
-    qs = _in_region(rows(request, PartyOrg), region).prefetch_related("covered_regions")
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("region_code", "name")
-
-
-@router.get("/orgs/{org_id}", response=OrgOut, openapi_extra=policy("party.partyorg"))
-def get_org(request, org_id: int):
-    return one(request, PartyOrg, pk=org_id)
-
-
-@router.get("/members/", response=list[MemberOut], openapi_extra=policy("party.partymember"))
-@paginate
-def list_members(request, region: str | None = None, org: int | None = None,
-                 stage: str | None = None):
-    qs = _in_region(rows(request, PartyMember), region)
-    if org is not None:
-        qs = qs.filter(org_id=org)
-    if stage:
-        qs = qs.filter(stage=stage)
-    return qs.order_by("region_code", "id")
-
-
-@router.get("/members/{member_id}", response=MemberOut,
-            openapi_extra=policy("party.partymember"))
-def get_member(request, member_id: int):
-    return one(request, PartyMember, pk=member_id)
-
-
-@router.get("/meetings/", response=list[MeetingOut], openapi_extra=policy("party.orgmeeting"))
-@paginate
-def list_meetings(request, region: str | None = None, org: int | None = None):
-    qs = _in_region(rows(request, OrgMeeting), region)
-    if org is not None:
-        qs = qs.filter(org_id=org)
-    return qs.order_by("-date")
-
-
-@router.get("/cadres/", response=list[CadreOut], openapi_extra=policy("party.cadre"))
-@paginate
-def list_cadres(request, region: str | None = None):
-    return _in_region(rows(request, Cadre), region).order_by("region_code", "name")
+crud(router, "/orgs/", PartyOrg, f.PartyOrgFilterSet, forms.PartyOrgForm, out=OrgOut,
+     queryset=lambda: PartyOrg.objects.prefetch_related("covered_regions"),
+     ordering=["region_code", "name"])
+crud(router, "/members/", PartyMember, f.PartyMemberFilterSet, forms.PartyMemberForm,
+     out=MemberOut, ordering=["region_code", "id"])
+crud(router, "/meetings/", OrgMeeting, f.OrgMeetingFilterSet, forms.OrgMeetingForm,
+     out=MeetingOut, ordering=["-date", "id"])
+crud(router, "/cadres/", Cadre, f.CadreFilterSet, forms.CadreForm, out=CadreOut,
+     ordering=["region_code", "name"])
+# A model that needs no output of its own: every field, related records by id (model_out).
+crud(router, "/commitments/", Commitment, f.CommitmentFilterSet, forms.CommitmentForm)

@@ -1,41 +1,40 @@
-from django.db.models import Q
-from ninja import Field, Router, Schema
-from ninja.pagination import paginate
+"""Regions through the API: those in your scope, by code, and a region's children."""
 
-from fupin.core.api import one, policy, rows
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Router
+
+from fupin.core.api import ERRORS, Out, crud, one, policy, rows
+from fupin.regions.filtersets import RegionFilterSet
 from fupin.regions.models import Region
 
 router = Router(tags=["regions"])
 
 
-class RegionOut(Schema):
+class RegionOut(Out):
     code: str
     name: str
     level: int
     parent_code: str | None = Field(None, alias="parent_id")
 
 
-@router.get("/", response=list[RegionOut], openapi_extra=policy("regions.region"))
-@paginate
-def list_regions(request, level: int | None = None, parent: str | None = None,
-                 q: str | None = None):
-    """Regions in your scope, filterable by level, parent and name or code."""
-    qs = rows(request, Region)
-    if level is not None:
-        qs = qs.filter(level=level)
-    if parent:
-        qs = qs.filter(parent_id=parent)
-    if q:
-        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
-    return qs.order_by("code")
+class RegionQuery(RegionFilterSet):
+    """The page's filters, and two the tree walk of a client needs: a parent's children, and a
+    name or code prefix."""
+
+    parent = django_filters.CharFilter(field_name="parent_id", label=_("parent region code"))
+    q = django_filters.CharFilter(method="search", label=_("name or code prefix"))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__contains=value) | Q(code__startswith=value))
 
 
-@router.get("/{code}", response=RegionOut, openapi_extra=policy("regions.region"))
-def get_region(request, code: str):
-    return one(request, Region, code=code)
+crud(router, "/", Region, RegionQuery, out=RegionOut, lookup="code", ordering=["code"])
 
 
-@router.get("/{code}/children", response=list[RegionOut], openapi_extra=policy("regions.region"))
+@router.get("/{code}/children", response={200: list[RegionOut], **ERRORS},
+            openapi_extra=policy("regions.region"))
 def region_children(request, code: str):
     parent = one(request, Region, code=code)
     return rows(request, Region).filter(parent=parent).order_by("code")

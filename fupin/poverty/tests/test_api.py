@@ -1,0 +1,27 @@
+"""The declared API of the poverty registry, with the data of its page tests."""
+
+from fupin.core.testing_api import ModelAPITests
+from fupin.poverty.tests import test_views as v
+
+API = "/api/v1/poverty/"
+
+
+class TestHouseholdAPI(ModelAPITests):
+    path, views = f"{API}households/", v.TestHouseholdViews
+
+
+class TestPersonAPI(ModelAPITests):
+    path, views = f"{API}persons/", v.TestPersonViews
+
+
+class TestVillageProfileAPI(ModelAPITests):
+    path, views = f"{API}villages/", v.TestVillageProfileViews
+
+
+def test_poverty_lines_are_one_list_for_everyone(regions, make_user):
+    from fupin.core.policy import Role
+    from fupin.core.testing_api import token_client
+
+    lines = token_client(make_user(Role.VIEWER)).get(f"{API}lines/").json()
+    assert [line["year"] for line in lines] == sorted(line["year"] for line in lines)
+    assert any(line["year"] == 2011 for line in lines)
