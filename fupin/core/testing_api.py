@@ -95,6 +95,24 @@ class ModelAPITests:
                          "parent"):
                 if name not in cls.__dict__:
                     setattr(cls, name, getattr(views, name, getattr(cls, name)))
+        # A test of an operation the API does not offer is not generated at all (rather than
+        # skipped): what a class runs is exactly what its model's API has.
+        ops = set(cls.operations)
+        needs = {
+            "test_list_shows_only_scope": "list" in ops,
+            "test_list_takes_the_region_filter": "list" in ops and cls.region_filter,
+            "test_detail_in_scope_and_out_of_scope": "detail" in ops,
+            "test_personal_fields_masked_per_role": "detail" in ops and cls.model is not None
+            and bool(personal_fields_of(cls.model)),
+            "test_create_update_delete_store_what_was_sent": bool(set(WRITES) & ops),
+            "test_colleague_may_only_read": bool(set(WRITES) & ops),
+            "test_stranger_gets_404": bool({"update", "delete"} & ops),
+            "test_create_outside_scope_is_refused_and_stores_nothing": "create" in ops,
+            "test_moving_a_record_outside_scope_is_refused": "update" in ops,
+        }
+        for name, wanted in needs.items():
+            if not wanted:
+                setattr(cls, name, None)
 
     # --- helpers -------------------------------------------------------------------------
     @property
@@ -130,10 +148,6 @@ class ModelAPITests:
         return client.generic(method, url, json.dumps(body) if body is not None else "",
                               content_type="application/json")
 
-    def wants(self, operation: str):
-        if operation not in self.operations:
-            pytest.skip(f"the API offers no {operation} of this model")
-
     @pytest.fixture
     def setup(self, regions):
         self.owner = make_user(self.owner_role, COUNTY_A)
@@ -146,7 +160,6 @@ class ModelAPITests:
 
     # --- reading -------------------------------------------------------------------------
     def test_list_shows_only_scope(self, setup):
-        self.wants("list")
         response = self.api.get(self.path, {"limit": 1000})
         assert response.status_code == 200, response.content
         keys = {self.key_of(item) for item in response.json()["items"]}
@@ -154,16 +167,12 @@ class ModelAPITests:
         assert getattr(self.outside, self.lookup) not in keys
 
     def test_list_takes_the_region_filter(self, setup):
-        self.wants("list")
-        if not self.region_filter:
-            pytest.skip("no region filter")
         response = self.api.get(self.path, {"region": VILLAGE_B, "limit": 1000})
         assert response.status_code == 200
         assert getattr(self.inside, self.lookup) not in \
             {self.key_of(item) for item in response.json()["items"]}
 
     def test_detail_in_scope_and_out_of_scope(self, setup):
-        self.wants("detail")
         response = self.api.get(self.url(self.inside))
         assert response.status_code == 200
         assert self.key_of(response.json()) == getattr(self.inside, self.lookup)
@@ -172,9 +181,6 @@ class ModelAPITests:
 
     def test_personal_fields_masked_per_role(self, setup):
         personal = personal_fields_of(self.model)
-        if not personal:
-            pytest.skip("no personal fields")
-        self.wants("detail")
         viewer = make_user(self.masked_role, COUNTY_A)
         assert can(viewer, self.model, "view") and not has_personal_data_permission(viewer)
         assert has_personal_data_permission(self.owner)
@@ -226,8 +232,6 @@ class ModelAPITests:
             assert ChangeRecord.objects.count() > before
 
     def test_colleague_may_only_read(self, setup):
-        if not set(WRITES) & set(self.operations):
-            pytest.skip("read-only in the API")
         assert can(self.colleague, self.model, "view")
         client = token_client(self.colleague)
         body = self.create_body() if "create" in self.operations else None
@@ -244,8 +248,6 @@ class ModelAPITests:
         assert self.model._base_manager.count() == count
 
     def test_stranger_gets_404(self, setup):
-        if not {"update", "delete"} & set(self.operations):
-            pytest.skip("nothing to change in the API")
         client = token_client(self.stranger)
         snapshot = self.model._base_manager.filter(pk=self.inside.pk).values().get()
         if "update" in self.operations:
@@ -256,7 +258,6 @@ class ModelAPITests:
         assert self.model._base_manager.filter(pk=self.inside.pk).values().get() == snapshot
 
     def test_create_outside_scope_is_refused_and_stores_nothing(self, setup):
-        self.wants("create")
         body = self.create_body(**self.outside_create_data())
         count, changes = self.model._base_manager.count(), ChangeRecord.objects.count()
         response = self.send(self.api, "POST", self.path, body)
@@ -265,7 +266,6 @@ class ModelAPITests:
         assert ChangeRecord.objects.count() == changes
 
     def test_moving_a_record_outside_scope_is_refused(self, setup):
-        self.wants("update")
         outside = body_of(self.model, self.outside_create_data())
         kept = {key: getattr(self.inside, key) for key in outside}
         response = self.send(self.api, "PATCH", self.url(self.inside), outside)
