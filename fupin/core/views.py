@@ -25,6 +25,7 @@ from fupin.core.export import export_table
 from fupin.core.masking import mask
 from fupin.core.models import PersonalDataAccess
 from fupin.core.policy import can, has_personal_data_permission, restrict
+from fupin.regions import panels
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -517,8 +518,9 @@ class RestrictedPrefetch(Prefetch):
 
 
 class RelatedDetailView(ObjectDetailView):
-    """A detail page with the records that hang off it (`related`, see Related) and buttons
-    for the actions the user may take on it (`actions()`). The generic template
+    """A detail page with the records that hang off it (`related`, see Related), buttons
+    for the actions the user may take on it (`actions()`) and the panels other apps register
+    for the model (`regions.panels.register(func, page=model_name)`). The generic template
     `core/object_detail.html` shows both; a page that needs more extends it (blocks
     `summary`, `related`, `extra_actions`) rather than copying it."""
 
@@ -546,6 +548,8 @@ class RelatedDetailView(ObjectDetailView):
         ctx["sections"] = sections
         ctx["related"] = rows
         ctx["actions"] = self.actions()
+        # What apps above this one add to the page (regions.panels, keyed by model name).
+        ctx["panels"] = panels.for_page(self.model._meta.model_name, obj, user)
         return ctx
 
     @staticmethod

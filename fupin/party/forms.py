@@ -78,20 +78,34 @@ class CadreForm(IdentityMixin, ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.relax_derived()
+        if self.user is not None:
+            member_lookup(self, self.fields["member"].queryset, "member")
 
 
-MemberPostForm = make_form(m.MemberPost, ["member", "post", "duties", "starts_on", "ends_on"],
-                           region_from="member")
-ResponsibilityZoneForm = make_form(m.ResponsibilityZone, ["member", "description"],
-                                   region_from="member")
-CommitmentForm = make_form(m.Commitment, ["member", "year", "text", "status", "evidence"],
-                           region_from="member")
+def with_member_lookup(form_class):
+    """`form_class` with its `member` chosen by member_lookup among the members the user may
+    see (ScopedModelForm has restricted the field's queryset already)."""
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        if self.user is not None:
+            member_lookup(self, self.fields["member"].queryset, "member")
+
+    return type(form_class.__name__, (form_class,), {"__init__": __init__})
+
+
+MemberPostForm = with_member_lookup(make_form(
+    m.MemberPost, ["member", "post", "duties", "starts_on", "ends_on"], region_from="member"))
+ResponsibilityZoneForm = with_member_lookup(make_form(
+    m.ResponsibilityZone, ["member", "description"], region_from="member"))
+CommitmentForm = with_member_lookup(make_form(
+    m.Commitment, ["member", "year", "text", "status", "evidence"], region_from="member"))
 ServiceStationForm = make_form(m.ServiceStation, ["name", "host_unit", "location",
                                                   "region_code"])
-StationServiceForm = make_form(m.StationService, ["station", "member", "date", "service"],
-                               region_from="station")
-CareVisitForm = make_form(m.CareVisit, ["member", "date", "reason", "help_given", "amount"],
-                          region_from="member")
+StationServiceForm = with_member_lookup(make_form(
+    m.StationService, ["station", "member", "date", "service"], region_from="station"))
+CareVisitForm = with_member_lookup(make_form(
+    m.CareVisit, ["member", "date", "reason", "help_given", "amount"], region_from="member"))
 OrgMeetingForm = make_form(m.OrgMeeting, ["org", "kind", "date", "attendance", "expected",
                                           "topics", "resolutions"], region_from="org")
 CommitteeForm = make_form(m.Committee, ["kind", "region_code", "org", "term_starts_on",
