@@ -17,6 +17,13 @@ from fupin.party import models as m
 from fupin.regions.scope import ancestor_codes
 
 
+def org_lookup(form, name: str) -> None:
+    """Choose an organization among those the field offers (ScopedModelForm restricted them):
+    a select for a township's few, the organization code typed for a county's hundreds."""
+    lookup(form, name, form.fields[name].queryset.order_by("region_code", "name"), key="code",
+           label_key=_("organization code"), help_key=_("Type the organization code."))
+
+
 def member_lookup(form, queryset, name: str) -> None:
     """Choose a member among `queryset` (restricted by the caller): a select for a branch's
     few, the ID number typed for a county's many."""
@@ -33,6 +40,11 @@ class PartyOrgForm(ScopedModelForm):
         fields = ["name", "kind", "basis", "region_code", "parent", "founded_on", "dissolved_on"]
         widgets = {"founded_on": DateInput(),
                    "dissolved_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None:
+            org_lookup(self, "parent")
 
     def clean(self):
         cleaned = super().clean()
@@ -61,6 +73,8 @@ class PartyMemberForm(IdentityMixin, ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.relax_derived()
+        if self.user is not None:
+            org_lookup(self, "org")
         if self.instance.pk:
             self.fields["org"].disabled = True
             self.fields["org"].help_text = _("Members move between organizations by transfer.")
@@ -82,34 +96,45 @@ class CadreForm(IdentityMixin, ScopedModelForm):
             member_lookup(self, self.fields["member"].queryset, "member")
 
 
-def with_member_lookup(form_class):
-    """`form_class` with its `member` chosen by member_lookup among the members the user may
-    see (ScopedModelForm has restricted the field's queryset already)."""
+def with_lookup(form_class, name: str, choose):
+    """`form_class` whose field `name` is chosen by `choose(form, name)` (org_lookup,
+    members) among what ScopedModelForm has left in the field's queryset: the records the
+    user may see."""
 
     def __init__(self, *args, **kwargs):
         form_class.__init__(self, *args, **kwargs)
         if self.user is not None:
-            member_lookup(self, self.fields["member"].queryset, "member")
+            choose(self, name)
 
     return type(form_class.__name__, (form_class,), {"__init__": __init__})
 
 
-MemberPostForm = with_member_lookup(make_form(
-    m.MemberPost, ["member", "post", "duties", "starts_on", "ends_on"], region_from="member"))
-ResponsibilityZoneForm = with_member_lookup(make_form(
-    m.ResponsibilityZone, ["member", "description"], region_from="member"))
-CommitmentForm = with_member_lookup(make_form(
-    m.Commitment, ["member", "year", "text", "status", "evidence"], region_from="member"))
+def members(form, name: str) -> None:
+    member_lookup(form, form.fields[name].queryset, name)
+
+
+MemberPostForm = with_lookup(make_form(
+    m.MemberPost, ["member", "post", "duties", "starts_on", "ends_on"], region_from="member"),
+    "member", members)
+ResponsibilityZoneForm = with_lookup(make_form(
+    m.ResponsibilityZone, ["member", "description"], region_from="member"), "member", members)
+CommitmentForm = with_lookup(make_form(
+    m.Commitment, ["member", "year", "text", "status", "evidence"], region_from="member"),
+    "member", members)
 ServiceStationForm = make_form(m.ServiceStation, ["name", "host_unit", "location",
                                                   "region_code"])
-StationServiceForm = with_member_lookup(make_form(
-    m.StationService, ["station", "member", "date", "service"], region_from="station"))
-CareVisitForm = with_member_lookup(make_form(
-    m.CareVisit, ["member", "date", "reason", "help_given", "amount"], region_from="member"))
-OrgMeetingForm = make_form(m.OrgMeeting, ["org", "kind", "date", "attendance", "expected",
-                                          "topics", "resolutions"], region_from="org")
-CommitteeForm = make_form(m.Committee, ["kind", "region_code", "org", "term_starts_on",
-                                        "term_ends_on"], region_level=5)
+StationServiceForm = with_lookup(make_form(
+    m.StationService, ["station", "member", "date", "service"], region_from="station"),
+    "member", members)
+CareVisitForm = with_lookup(make_form(
+    m.CareVisit, ["member", "date", "reason", "help_given", "amount"], region_from="member"),
+    "member", members)
+OrgMeetingForm = with_lookup(make_form(
+    m.OrgMeeting, ["org", "kind", "date", "attendance", "expected", "topics", "resolutions"],
+    region_from="org"), "org", org_lookup)
+CommitteeForm = with_lookup(make_form(
+    m.Committee, ["kind", "region_code", "org", "term_starts_on", "term_ends_on"],
+    region_level=5), "org", org_lookup)
 CadreCareerForm = make_form(m.CadreCareer, ["cadre", "move", "date", "new_post"],
                             region_from="cadre")
 CadreWelfareForm = make_form(m.CadreWelfare, ["cadre", "year", "pay", "pension_insurance",

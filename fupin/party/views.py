@@ -139,9 +139,10 @@ class ServiceStationDetailView(RelatedDetailView):
 
 
 PartyOrgViews = viewset(m.PartyOrg, tables.PartyOrgTable, f.PartyOrgFilterSet, forms.PartyOrgForm,
-                        detail_view=PartyOrgDetailView)
+                        detail_view=PartyOrgDetailView, create_view=prefilled("parent"))
 PartyMemberViews = viewset(m.PartyMember, tables.PartyMemberTable, f.PartyMemberFilterSet,
                            forms.PartyMemberForm, detail_view=PartyMemberDetailView,
+                           create_view=prefilled("org"),
                            queryset=lambda: m.PartyMember.objects.select_related("org"))
 MemberPostViews = viewset(m.MemberPost, tables.MemberPostTable, f.MemberPostFilterSet,
                           forms.MemberPostForm, create_view=prefilled("member"))

@@ -190,3 +190,34 @@ def test_mobility_form_offers_stations_run_in_or_above_the_users_scope(regions):
     assert other not in form.fields["station"].queryset
     contacts = set(form.fields["contact"].queryset)
     assert colleague in contacts and member not in contacts and stranger not in contacts
+
+
+def test_many_orgs_are_chosen_by_code_among_those_in_scope(regions, monkeypatch):
+    from fupin.core import forms
+    from fupin.core.idnumber import make as make_id
+
+    monkeypatch.setattr(forms, "SELECT_LIMIT", 1)
+    own, neighbour = make_org(VILLAGE_A, name="和平村党支部"), make_org(TOWNSHIP_A)
+    outside = make_org(VILLAGE_B, name="远方村党支部")
+    client = client_for(make_user(Role.ORG_DEPT, COUNTY_A))
+    add = reverse("party:partymember_add")
+    page = client.get(add, {"org": own.pk}).content.decode()
+    assert f'name="org" value="{own.code}"' in page and neighbour.name not in page
+    data = {"name": "李党员", "ethnicity": "01",
+            "id_number": make_id("520102", datetime.date(1980, 2, 3), 21, "M")}
+    refused = client.post(add, {**data, "org": outside.code})
+    assert "org" in refused.context["form"].errors
+    assert client.post(add, {**data, "org": f" {own.code} "}).status_code == 302
+    assert m.PartyMember.objects.get(name="李党员").org == own
+
+
+def test_person_add_page_takes_the_household_it_was_opened_from(regions):
+    from fupin.core.testing import make_household
+
+    household, outside = make_household(VILLAGE_A), make_household(VILLAGE_B)
+    client = client_for(make_user(Role.POVERTY_OFFICE, COUNTY_A))
+    add = reverse("poverty:person_add")
+    assert client.get(add, {"household": household.pk}).context["form"].initial[
+        "household"] == household
+    form = client.get(add, {"household": outside.pk}).context["form"]
+    assert "household" not in form.initial and outside not in form.fields["household"].queryset
