@@ -16,7 +16,7 @@ from fupin.assistance import rules
 from fupin.core import params
 from fupin.core.forms import DateInput, ScopedModelForm, make_form
 from fupin.core.policy import Role, restrict, role_of, scope_code
-from fupin.party.forms import member_lookup
+from fupin.party.forms import member_lookup, org_lookup
 from fupin.party.models import PartyMember
 from fupin.poverty.forms import household_lookup
 from fupin.poverty.models import Household
@@ -170,8 +170,9 @@ class BranchPairingForm(PeriodMixin, ScopedModelForm):
         super().__init__(*args, **kwargs)
         for name in ("village_org", "helping_org"):
             field = self.fields[name]
-            field.queryset = field.queryset.filter(dissolved_on__isnull=True).order_by(
-                "region_code", "name")
+            field.queryset = field.queryset.filter(dissolved_on__isnull=True)
+            if self.user is not None:
+                org_lookup(self, name)
 
     def clean(self):
         cleaned = super().clean()

@@ -21,7 +21,7 @@ from fupin.assistance import choices as c
 from fupin.assistance import filtersets as f
 from fupin.assistance import models as m
 from fupin.core import params
-from fupin.core.policy import can, is_visible, scope_code
+from fupin.core.policy import can, is_visible, restrict, scope_code
 from fupin.core.views import (
     AccessMixin,
     NextMixin,
@@ -323,7 +323,8 @@ class GapsView(AccessMixin, generic.TemplateView):
             gap.region_field, "pk")
         page = Paginator(rows, self.per_page).get_page(self.request.GET.get("page"))
         codes = {getattr(row, gap.region_field) for row in page.object_list}
-        names = dict(Region._base_manager.filter(code__in=codes).values_list("code", "name"))
+        names = dict(restrict(Region.objects.filter(code__in=codes), self.request.user)
+                     .values_list("code", "name"))
         items = [{"describe": gap.describe(row), "link": gap.link(row),
                   "region_code": getattr(row, gap.region_field),
                   "region_name": names.get(getattr(row, gap.region_field), "")}

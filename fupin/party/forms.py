@@ -296,7 +296,8 @@ class RecommendationForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.candidates = list(self.obj.candidates.select_related("member")) if self.obj else []
+        self.candidates = list(restrict(m.Candidate.objects.filter(election=self.obj), self.user,
+                                        "view").select_related("member")) if self.obj else []
         self.fields["public_voters"].initial = getattr(self.obj, "public_voters", 0)
         for cand in self.candidates:
             self.fields[f"mv_{cand.member_id}"] = forms.IntegerField(
@@ -322,8 +323,9 @@ class BallotForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.candidates = list(self.obj.candidates.filter(shortlisted=True)
-                               .select_related("member")) if self.obj else []
+        self.candidates = list(restrict(m.Candidate.objects.filter(
+            election=self.obj, shortlisted=True), self.user, "view").select_related(
+            "member")) if self.obj else []
         for cand in self.candidates:
             self.fields[f"v_{cand.member_id}"] = forms.IntegerField(
                 label=_("%(name)s: votes") % {"name": cand.member.name}, min_value=0)

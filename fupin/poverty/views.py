@@ -86,6 +86,8 @@ class HouseholdDetailView(RelatedDetailView):
     def _shown_fields(self, ctx):
         household = self.object
         causes = dict(PovertyCause.choices)
+        # The names from the province down to the village are shown whatever the scope: a
+        # region's name is no record of anyone's.
         region = Region._base_manager.filter(code=household.region_code).first()
         shown = {
             Household._meta.get_field("secondary_causes").verbose_name:
