@@ -221,3 +221,28 @@ def test_person_add_page_takes_the_household_it_was_opened_from(regions):
         "household"] == household
     form = client.get(add, {"household": outside.pk}).context["form"]
     assert "household" not in form.initial and outside not in form.fields["household"].queryset
+
+
+def detail_views():
+    import importlib
+    import inspect
+
+    from django.views.generic import DetailView
+
+    for app in ("poverty", "party", "assistance", "regions"):
+        module = importlib.import_module(f"fupin.{app}.views")
+        for _name, view in inspect.getmembers(module, inspect.isclass):
+            if issubclass(view, DetailView) and view.__module__ == module.__name__ \
+                    and "get_context_data" in vars(view):
+                yield view
+
+
+@pytest.mark.parametrize("view", list(detail_views()), ids=lambda view: view.__name__)
+def test_detail_views_read_related_rows_only_through_related(view):
+    """A detail page's related lists come from core.views.Related (restricted in one place),
+    never from a queryset the view builds and restricts (or forgets to) by hand."""
+    import inspect
+
+    source = inspect.getsource(vars(view)["get_context_data"])
+    for forbidden in ("restrict(", "_base_manager.filter", ".objects.filter(", ".objects.all("):
+        assert forbidden not in source, f"{view.__name__} reads rows by hand: {forbidden}"
