@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,14 +16,11 @@ from fupin.assistance import rules
 from fupin.core import params
 from fupin.core.forms import DateInput, ScopedModelForm, make_form
 from fupin.core.policy import Role, restrict, role_of, scope_code
+from fupin.party.forms import member_lookup, org_lookup
 from fupin.party.models import PartyMember
+from fupin.poverty.forms import household_lookup
 from fupin.poverty.models import Household
 from fupin.regions.scope import is_valid_code, is_within, level_of
-
-# A select offers at most this many records; past it the user types the record's key (the
-# household number, the member's ID number), so a county's households are not sent to a phone.
-SELECT_LIMIT = 300
-
 
 
 def date_input(attrs=None):
@@ -39,59 +35,6 @@ def not_future(value):
     if value and value > today():
         raise forms.ValidationError(_("The date cannot be in the future."), code="future")
     return value
-
-
-class LookupChoiceField(forms.ModelChoiceField):
-    """A choice of a related record: a select while there are few, else a text box for the
-    record's key."""
-
-    def to_python(self, value):
-        if isinstance(value, str) and self.to_field_name:
-            value = "".join(value.split()).upper()
-        return super().to_python(value)
-
-
-def lookup(form, name: str, queryset, *, key: str, label_key: str, help_key: str,
-           limit: int | None = None) -> None:
-    """Make `form.fields[name]` choose among `queryset`: a select up to `limit` records, else a
-    text box for `key`. The initial value (a pk from `?name=` or the instance) becomes the
-    record itself so that either widget shows it."""
-    old = form.fields[name]
-    field = LookupChoiceField(queryset, required=old.required, label=old.label,
-                              help_text=old.help_text, disabled=old.disabled)
-    if queryset.count() > (SELECT_LIMIT if limit is None else limit):
-        field.to_field_name = key
-        field.widget = forms.TextInput(attrs={"autocomplete": "off", "placeholder": label_key})
-        field.help_text = help_key
-    form.fields[name] = field
-    initial = form.initial.get(name)
-    if initial in (None, ""):
-        instance = getattr(form, "instance", None)
-        related_id = getattr(instance, f"{name}_id", None) if instance is not None else None
-        initial = related_id
-    if initial not in (None, "") and not isinstance(initial, Model):
-        try:
-            found = queryset.filter(pk=int(initial)).first()  # only a record the user may pick
-        except (TypeError, ValueError):
-            found = None
-        if found is not None:
-            form.initial[name] = found
-        else:
-            form.initial.pop(name, None)
-
-
-def household_lookup(form, queryset, name: str = "household") -> None:
-    lookup(form, name, queryset.order_by("region_code", "number"), key="number",
-           label_key=_("household number"),
-           help_key=_("Type the household number (on its registration card)."))
-
-
-def member_lookup(form, queryset, name: str) -> None:
-    lookup(form, name, queryset.select_related("org").order_by("region_code", "name"),
-           key="id_number", label_key=_("ID number"),
-           help_key=_("Type the member's ID number."))
-    # Two members may share a name: the select tells them apart by their organization.
-    form.fields[name].label_from_instance = lambda member: f"{member.name} · {member.org}"
 
 
 def current_members(user):
@@ -227,8 +170,9 @@ class BranchPairingForm(PeriodMixin, ScopedModelForm):
         super().__init__(*args, **kwargs)
         for name in ("village_org", "helping_org"):
             field = self.fields[name]
-            field.queryset = field.queryset.filter(dissolved_on__isnull=True).order_by(
-                "region_code", "name")
+            field.queryset = field.queryset.filter(dissolved_on__isnull=True)
+            if self.user is not None:
+                org_lookup(self, name)
 
     def clean(self):
         cleaned = super().clean()

@@ -4,16 +4,14 @@ coverage-gap page (一级抓一级), and the panels this app adds to the region 
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
@@ -23,125 +21,41 @@ from fupin.assistance import choices as c
 from fupin.assistance import filtersets as f
 from fupin.assistance import models as m
 from fupin.core import params
-from fupin.core.policy import can, has_personal_data_permission, is_visible, restrict, scope_code
+from fupin.core.policy import can, is_visible, restrict, scope_code
 from fupin.core.views import (
     AccessMixin,
+    NextMixin,
     ObjectActionView,
-    ObjectCreateView,
-    ObjectDetailView,
+    Related,
+    RelatedDetailView,
+    add_url,
+    prefilled,
+    safe_next,
     viewset,
 )
 from fupin.poverty.models import Household
 from fupin.regions import services
 from fupin.regions.models import Region
-from fupin.regions.scope import is_within, parent_code
-
-
-def safe_next(request) -> str | None:
-    """`?next=` when it points inside this site (the page a form was opened from)."""
-    url = request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return url
-    return None
-
-
-def add_url(model, user, **query) -> str | None:
-    """The add page of `model` prefilled from `query`, if the user's role may add one."""
-    if not can(user, model, "add"):
-        return None
-    try:
-        url = reverse(f"assistance:{model._meta.model_name}_add")
-    except NoReverseMatch:  # recorded through an action page only (presence)
-        return None
-    query = {k: v for k, v in query.items() if v not in (None, "")}
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-# --- generic pages -----------------------------------------------------------------------------
-class PrefillCreateView(ObjectCreateView):
-    """A create page whose form starts from the query string (`?household=12` from the
-    household page, `?region_code=` from the coverage-gap page) and returns to `?next=`."""
-
-    prefill: tuple[str, ...] = ()
-
-    def get_initial(self):
-        initial = super().get_initial()
-        for name in self.prefill:
-            value = self.request.GET.get(name, "").strip()
-            if value:
-                initial[name] = value
-        return initial
-
-    def get_success_url(self):
-        return safe_next(self.request) or super().get_success_url()
-
-
-def prefilled(*names: str):
-    return type("PrefillCreateView", (PrefillCreateView,), {"prefill": names})
-
-
-@dataclasses.dataclass(frozen=True)
-class Related:
-    """Records hanging off the shown one, listed on its page with an "add" button."""
-
-    model: type
-    table: type
-    fk: str
-    title: str
-    limit: int = 20
-
-
-class RelatedDetailView(ObjectDetailView):
-    """A detail page with the records that hang off it (a team's members, a plan's projects)."""
-
-    template_name = "assistance/object_detail.html"
-    related: tuple[Related, ...] = ()
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        obj, user = self.object, self.request.user
-        sections = []
-        for rel in self.related:
-            if not can(user, rel.model, "view"):
-                continue
-            rows = restrict(rel.model.objects.filter(**{rel.fk: obj}), user, "view")
-            count = rows.count()
-            table = rel.table(rows[: rel.limit], exclude=(rel.fk, "region_code"),
-                              orderable=False)
-            table.unmasked = has_personal_data_permission(user)
-            name = rel.model._meta.model_name
-            sections.append({
-                "title": rel.title, "table": table, "count": count, "name": name,
-                "more": count > rel.limit,
-                "list_url": f"{reverse(f'assistance:{name}_list')}?{rel.fk}={obj.pk}",
-                "add_url": add_url(rel.model, user, **{rel.fk: obj.pk,
-                                                       "next": self.request.path}),
-            })
-        ctx["sections"] = sections
-        ctx["actions"] = self.actions()
-        return ctx
-
-    def actions(self) -> list[dict]:
-        """Buttons for the actions the user may take on the object: label, url, icon."""
-        return []
-
-
+from fupin.regions.scope import is_within, level_of, parent_code
 
 
 # --- detail pages ------------------------------------------------------------------------------
 class WorkTeamDetailView(RelatedDetailView):
     template_name = "assistance/workteam_detail.html"
-    related = (Related(m.WorkTeamMember, tables.TeamMemberTable, "team", _lazy("Members")),
-               Related(m.WorkLogEntry, tables.WorkLogEntryTable, "team", _lazy("Work log"),
-                       limit=10))
+    related = (
+        Related(m.WorkTeamMember, "team", table=tables.TeamMemberTable, title=_lazy("Members")),
+        Related(m.WorkLogEntry, "team", table=tables.WorkLogEntryTable, title=_lazy("Work log"),
+                limit=10),
+        Related(m.WorkTeamMember, name="current_members", where=lambda team: Q(
+            team=team) & m.WorkTeamMember.current_q(timezone.localdate())),
+        Related(m.Presence, name="presence", where=lambda team: Q(
+            team_member__team=team, month=rules.last_month(timezone.localdate()))),
+    )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         team, today = self.object, timezone.localdate()
-        user = self.request.user
-        members = restrict(m.WorkTeamMember.objects.filter(m.WorkTeamMember.current_q(today),
-                                                           team=team), user).count()
+        members = ctx["related"]["current_members"].count()
         term = rules.team_term_days(team)
         minimum_members = int(params.get(rules.TEAM_MIN_MEMBERS))
         minimum_term = int(params.get(rules.TEAM_MIN_TERM_DAYS))
@@ -153,8 +67,8 @@ class WorkTeamDetailView(RelatedDetailView):
         section = next((s for s in ctx["sections"] if s["name"] == "workteammember"), None)
         if section is not None:
             table = section["table"]
-            table.presence_days = dict(restrict(m.Presence.objects.filter(
-                team_member__team=team, month=month), user).values_list("team_member_id", "days"))
+            table.presence_days = dict(ctx["related"]["presence"].values_list(
+                "team_member_id", "days"))
             table.minimum_days = int(params.get(rules.PRESENCE_MIN_DAYS))
             table.can_record = is_visible(team, self.request.user, "change") and can(
                 self.request.user, m.WorkTeamMember, "change")
@@ -162,8 +76,8 @@ class WorkTeamDetailView(RelatedDetailView):
 
 
 class WorkTeamMemberDetailView(RelatedDetailView):
-    related = (Related(m.Presence, tables.PresenceTable, "team_member", _lazy("Presence"),
-                       limit=24),)
+    related = (Related(m.Presence, "team_member", table=tables.PresenceTable,
+                       title=_lazy("Presence"), limit=24),)
 
     def actions(self):
         if is_visible(self.object, self.request.user, "change"):
@@ -174,8 +88,8 @@ class WorkTeamMemberDetailView(RelatedDetailView):
 
 
 class ContactPointDetailView(RelatedDetailView):
-    related = (Related(m.ContactVisit, tables.ContactVisitTable, "contact_point",
-                       _lazy("Visits to the contact point")),)
+    related = (Related(m.ContactVisit, "contact_point", table=tables.ContactVisitTable,
+                       title=_lazy("Visits to the contact point")),)
 
 
 class PairingDetailView(RelatedDetailView):
@@ -215,28 +129,31 @@ class VisitDetailView(RelatedDetailView):
 
 
 class VillagePlanDetailView(RelatedDetailView):
-    related = (Related(m.PlanFunding, tables.PlanFundingTable, "plan", _lazy("Funding")),
-               Related(m.PlanProject, tables.PlanProjectTable, "plan", _lazy("Projects")))
+    related = (Related(m.PlanFunding, "plan", table=tables.PlanFundingTable,
+                       title=_lazy("Funding")),
+               Related(m.PlanProject, "plan", table=tables.PlanProjectTable,
+                       title=_lazy("Projects")))
 
 
 class EnterpriseDetailView(RelatedDetailView):
-    related = (Related(m.IndustryProject, tables.IndustryProjectTable, "enterprise",
-                       _lazy("Industry projects")),)
+    related = (Related(m.IndustryProject, "enterprise", table=tables.IndustryProjectTable,
+                       title=_lazy("Industry projects")),)
 
 
 class IndustryProjectDetailView(RelatedDetailView):
-    related = (Related(m.IndustryBenefit, tables.IndustryBenefitTable, "project",
-                       _lazy("Households that benefit")),
-               Related(m.Measure, tables.MeasureTable, "project", _lazy("Measures")))
+    related = (Related(m.IndustryBenefit, "project", table=tables.IndustryBenefitTable,
+                       title=_lazy("Households that benefit")),
+               Related(m.Measure, "project", table=tables.MeasureTable, title=_lazy("Measures")))
 
 
 class ResettlementSiteDetailView(RelatedDetailView):
-    related = (Related(m.Relocation, tables.RelocationTable, "site", _lazy("Relocations")),)
+    related = (Related(m.Relocation, "site", table=tables.RelocationTable,
+                       title=_lazy("Relocations")),)
 
 
 class ChunhuiEnvoyDetailView(RelatedDetailView):
-    related = (Related(m.ChunhuiContribution, tables.ChunhuiContributionTable, "envoy",
-                       _lazy("Contributions")),)
+    related = (Related(m.ChunhuiContribution, "envoy", table=tables.ChunhuiContributionTable,
+                       title=_lazy("Contributions")),)
 
 
 # --- logging a visit ---------------------------------------------------------------------------
@@ -288,11 +205,8 @@ class RecordVisitView(AccessMixin, generic.FormView):
 
 
 # --- action pages ------------------------------------------------------------------------------
-class NextMixin:
-    """Return to `?next=` (the page the action was started from) after success."""
-
-    def get_success_url(self):
-        return safe_next(self.request) or super().get_success_url()
+CURRENT_PAIRING = Related(m.Pairing, select_related=("helper",), where=lambda household: Q(
+    household=household) & m.Pairing.current_q(timezone.localdate()))
 
 
 class StartPairingView(NextMixin, ObjectActionView):
@@ -305,10 +219,7 @@ class StartPairingView(NextMixin, ObjectActionView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        ctx["current"] = restrict(m.Pairing.objects.filter(
-            m.Pairing.current_q(today), household=self.object), self.request.user
-        ).select_related("helper").first()
+        ctx["current"] = CURRENT_PAIRING.rows(self.object, self.request.user).first()
         ctx["can_pair"] = can(self.request.user, m.Pairing, "add")
         ctx["load_limit"] = params.get(rules.HELPER_LOAD_LIMIT)
         return ctx
@@ -371,6 +282,9 @@ class FinishMeasureView(NextMixin, ObjectActionView):
 
 
 # --- coverage gaps (一级抓一级) ------------------------------------------------------------------
+REGION_CHILDREN = Related(Region, "parent", order_by=("code",))
+
+
 class GapsView(AccessMixin, generic.TemplateView):
     """Coverage gaps of a region (一级抓一级): per child region and gap kind, how many teams,
     households, helpers and branches fall short, and for one kind the offending rows, each
@@ -386,7 +300,7 @@ class GapsView(AccessMixin, generic.TemplateView):
         request, user = self.request, self.request.user
         region, today = services.requested_region(request), timezone.localdate()
         counts = rules.gap_counts(user, region.code, today)
-        children = list(restrict(Region.objects.filter(parent=region), user).order_by("code"))
+        children = list(REGION_CHILDREN.rows(region, user))
         rows = []
         for child in children:
             cells = [entry["by_child"].get(child.code, 0) for entry in counts]
@@ -409,7 +323,8 @@ class GapsView(AccessMixin, generic.TemplateView):
             gap.region_field, "pk")
         page = Paginator(rows, self.per_page).get_page(self.request.GET.get("page"))
         codes = {getattr(row, gap.region_field) for row in page.object_list}
-        names = dict(Region._base_manager.filter(code__in=codes).values_list("code", "name"))
+        names = dict(restrict(Region.objects.filter(code__in=codes), self.request.user)
+                     .values_list("code", "name"))
         items = [{"describe": gap.describe(row), "link": gap.link(row),
                   "region_code": getattr(row, gap.region_field),
                   "region_name": names.get(getattr(row, gap.region_field), "")}
@@ -419,6 +334,18 @@ class GapsView(AccessMixin, generic.TemplateView):
 
 
 # --- panels on the region and household pages --------------------------------------------------
+# The records this app shows on other apps' pages, read through the policy (core.views.Related).
+HOUSEHOLD_PAIRINGS = Related(m.Pairing, "household", select_related=("helper",),
+                             order_by=("-starts_on", "-id"))
+HOUSEHOLD_VISITS = Related(m.Visit, "household", order_by=("-visited_on", "-id"))
+HOUSEHOLD_MEASURES = Related(m.Measure, "household", select_related=("project",),
+                             order_by=("-year", "kind"))
+ORG_BRANCH_PAIRINGS = Related(m.BranchPairing,
+                              where=lambda org: Q(village_org=org) | Q(helping_org=org),
+                              select_related=("helping_org", "village_org"),
+                              order_by=("-starts_on", "-id"))
+
+
 def region_panel(region_code: str, user) -> dict | None:
     """The region page's panel: gap totals under the region, linked to the gap page. Counted
     over the records (a province's take a few hundred milliseconds), so the page loads it
@@ -452,13 +379,10 @@ def household_panel(household, user) -> dict | None:
         return None
     today = timezone.localdate()
     page = household.get_absolute_url()
-    pairings = list(restrict(m.Pairing.objects.filter(household=household), user)
-                    .select_related("helper").order_by("-starts_on", "-id"))
+    pairings = list(HOUSEHOLD_PAIRINGS.rows(household, user))
     current = next((p for p in pairings if p.is_current(today)), None)
-    visits = restrict(m.Visit.objects.filter(household=household), user).order_by(
-        "-visited_on", "-id")
-    measures = list(restrict(m.Measure.objects.filter(household=household), user)
-                    .select_related("project").order_by("-year", "kind"))
+    visits = HOUSEHOLD_VISITS.rows(household, user)
+    measures = list(HOUSEHOLD_MEASURES.rows(household, user))
     for measure in measures:
         measure.open = measure.state not in (c.MeasureState.DONE, c.MeasureState.CANCELLED)
     can_finish = can(user, m.Measure, "change") and is_visible(household, user)
@@ -567,11 +491,10 @@ def org_panel(org, user) -> dict | None:
     """The party organization page's branch pairings (万个支部结对), on either side."""
     if not can(user, m.BranchPairing, "view"):
         return None
-    rows = list(restrict(m.BranchPairing.objects.filter(
-        Q(village_org=org) | Q(helping_org=org)), user)
-        .select_related("helping_org", "village_org").order_by("-starts_on", "-id")[:20])
+    rows = list(ORG_BRANCH_PAIRINGS.rows(org, user)[:20])
     add = None
-    if can(user, m.BranchPairing, "add") and org.region_code[9:] != "000":
+    # Branch pairings are made for village branches (万个支部结对 pairs a village with a helper).
+    if can(user, m.BranchPairing, "add") and level_of(org.region_code) == 5:
         add = f"{reverse('assistance:branchpairing_add')}?village_org={org.pk}"
     return {"template": "assistance/_org_panel.html", "pairings": rows, "org": org,
             "add_url": add, "today": timezone.localdate()}

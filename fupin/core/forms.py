@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Model
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.idnumber import InvalidIdNumber, cross_check, normalize, parse
@@ -114,3 +116,71 @@ class IdentityMixin:
         for name in ("sex", "birth_date"):
             self.fields[name].required = False
             self.fields[name].help_text = _("Taken from the ID number when left empty.")
+
+
+# --- choosing a related record among many -----------------------------------------------------
+# A select offers at most this many records; past it the user types the record's key (the
+# household number, the member's ID number, the organization code), so a county's households
+# are not sent to a phone and a province's organizations are not listed to anyone.
+SELECT_LIMIT = 300
+
+
+class LookupChoiceField(forms.ModelChoiceField):
+    """A choice of a related record: a select while there are few, else a text box for the
+    record's key (spaces dropped and letters upper-cased, as keys are typed from paper)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and self.to_field_name:
+            value = "".join(value.split()).upper()
+        return super().to_python(value)
+
+
+def lookup(form, name: str, queryset, *, key: str, label_key: str, help_key: str,
+           limit: int | None = None) -> None:
+    """Make `form.fields[name]` choose among `queryset`: a select up to `limit` records
+    (SELECT_LIMIT), else a text box for `key`, a unique field of the model. Call it from the
+    form's `__init__` with a queryset the policy gave (`restrict(..., user, "view")`): only
+    those records can be picked, by either widget. The initial value (a pk from `?name=` or
+    the instance) becomes the record itself so that either widget shows it.
+
+        lookup(self, "household", restrict(Household.objects.all(), self.user, "view"),
+               key="number", label_key=_("household number"),
+               help_key=_("Type the household number."))
+    """
+    old = form.fields[name]
+    field = LookupChoiceField(queryset, required=old.required, label=old.label,
+                              help_text=old.help_text, disabled=old.disabled)
+    if queryset.count() > (SELECT_LIMIT if limit is None else limit):
+        field.to_field_name = key
+        field.widget = forms.TextInput(attrs={"autocomplete": "off", "placeholder": label_key})
+        field.help_text = help_key
+    form.fields[name] = field
+    initial = form.initial.get(name)
+    if initial in (None, ""):
+        instance = getattr(form, "instance", None)
+        initial = getattr(instance, f"{name}_id", None) if instance is not None else None
+    if initial not in (None, "") and not isinstance(initial, Model):
+        try:
+            found = queryset.filter(pk=int(initial)).first()  # only a record the user may pick
+        except (TypeError, ValueError):
+            found = None
+        if found is not None:
+            form.initial[name] = found
+        else:
+            form.initial.pop(name, None)
+
+
+class DatalistInput(forms.TextInput):
+    """A text box with suggestions (an HTML datalist): for a key that may be any record of the
+    province while the user usually picks one of the few in their own scope. Only
+    `suggestions` (pairs of value and label, from a restricted queryset) reach the page."""
+
+    def __init__(self, suggestions=(), attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.suggestions = list(suggestions)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}_suggestions"
+        box = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', self.suggestions)
+        return format_html('{}<datalist id="{}">{}</datalist>', box, list_id, options)

@@ -3,14 +3,18 @@ declaring a ViewSet. Every one of them reads rows only through `restrict(user, a
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
-from django.db.models import ProtectedError
+from django.db.models import Prefetch, ProtectedError, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
@@ -21,6 +25,7 @@ from fupin.core.export import export_table
 from fupin.core.masking import mask, mask_fields
 from fupin.core.models import PersonalDataAccess
 from fupin.core.policy import can, has_personal_data_permission, restrict
+from fupin.regions import panels
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -380,3 +385,179 @@ def viewset(model, table, filterset, form=None, read_only=False, **extra) -> typ
     if read_only:
         attrs.update(create_view=None, edit_view=None, delete_view=None)
     return type(f"{model.__name__}Views", (ViewSet,), attrs)
+
+
+# --- detail pages with the records that hang off them, prefilled create pages, ?next= --------
+# How to use them:
+#
+#     class EnterpriseDetailView(RelatedDetailView):
+#         related = (Related(IndustryProject, "enterprise", table=IndustryProjectTable,
+#                            title=_lazy("Industry projects")),)
+#
+#         def actions(self):          # buttons next to Edit, shown only when allowed
+#             return [{"label": _("Close"), "icon": "x", "url": ...}]
+#
+#     EnterpriseViews = viewset(Enterprise, ..., detail_view=EnterpriseDetailView,
+#                               create_view=prefilled("region_code"))
+#
+# The related rows of a page are read only through `Related.rows()`, which always passes them
+# through the policy: a view cannot list a related record the user may not see, however the
+# relation is declared.
+
+
+def safe_next(request) -> str | None:
+    """`?next=` when it points inside this site (the page a form was opened from), else None:
+    an open redirect would let a link in a message send an official to another site."""
+    url = request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return url
+    return None
+
+
+def add_url(model, user, **query) -> str | None:
+    """The add page of `model` with `query` in its query string (which a `prefilled` create
+    page takes as initial values), or None when the user's role may not add one or the model
+    has no add page (records made only by actions)."""
+    if not can(user, model, "add"):
+        return None
+    try:
+        url = reverse(f"{model._meta.app_label}:{model._meta.model_name}_add")
+    except NoReverseMatch:
+        return None
+    query = {k: v for k, v in query.items() if v not in (None, "")}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+class NextMixin:
+    """Return to `?next=` (the page an action or form was started from) after success."""
+
+    def get_success_url(self):
+        return safe_next(self.request) or super().get_success_url()
+
+
+class PrefillCreateView(NextMixin, ObjectCreateView):
+    """A create page whose form starts from the query string (`?household=12` from the
+    household page, `?region_code=` from a region page) and returns to `?next=`. The form
+    still checks every value: a prefilled record outside the scope is refused on save, and a
+    choice field offers only what the policy lets the user pick."""
+
+    prefill: tuple[str, ...] = ()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in self.prefill:
+            value = self.request.GET.get(name, "").strip()
+            if value:
+                initial[name] = value
+        return initial
+
+
+def prefilled(*names: str) -> type[PrefillCreateView]:
+    """A create view taking the fields `names` from the query string:
+    `viewset(..., create_view=prefilled("team"))`, linked to with `add_url(Model, user,
+    team=team.pk, next=request.path)`."""
+    return type("PrefillCreateView", (PrefillCreateView,), {"prefill": names})
+
+
+@dataclasses.dataclass(frozen=True)
+class Related:
+    """Records that hang off a shown record (a team's members, an org's meetings), declared
+    once and read only through the policy (NetBox's RestrictedPrefetch, for lists).
+
+    `fk` names the field of `model` that points at the shown record; `where(obj)` gives a Q
+    for a relation that is not one foreign key (either side of a pairing). There is no way to
+    hand in rows: `rows()` builds the queryset from the model's manager and passes it through
+    `restrict(user, action)`, so a related list cannot bypass the policy.
+
+    On a `RelatedDetailView`, a Related with a `table` is a section (title, count, the first
+    `limit` rows, "All" and "Add" buttons); one without is read by the view's template under
+    `related.<name>` (rows already restricted, ordered by `order_by`).
+    """
+
+    model: type[models.Model]
+    fk: str | None = None
+    table: type | None = None
+    title: str = ""
+    limit: int = 20
+    where: Callable[[models.Model], Q] | None = None
+    order_by: tuple[str, ...] = ()
+    select_related: tuple[str, ...] = ()
+    name: str = ""
+
+    def __post_init__(self):
+        if (self.fk is None) == (self.where is None):
+            raise ImproperlyConfigured(f"Related({self.model.__name__}): give fk or where.")
+
+    @property
+    def key(self) -> str:
+        return self.name or self.model._meta.model_name
+
+    def rows(self, obj, user, action: str = "view") -> models.QuerySet:
+        """The records related to `obj` that `user` may see (or change: `action`)."""
+        condition = self.where(obj) if self.where is not None else Q(**{self.fk: obj})
+        queryset = self.model._default_manager.filter(condition)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.order_by:
+            queryset = queryset.order_by(*self.order_by)
+        return restrict(queryset, user, action)
+
+
+class RestrictedPrefetch(Prefetch):
+    """A Prefetch whose rows pass through the policy (NetBox's RestrictedPrefetch): the steps
+    of the procedures shown on a household page are those the user may see."""
+
+    def __init__(self, lookup: str, user, queryset: models.QuerySet, action: str = "view",
+                 to_attr: str | None = None):
+        super().__init__(lookup, queryset=restrict(queryset, user, action), to_attr=to_attr)
+
+
+class RelatedDetailView(ObjectDetailView):
+    """A detail page with the records that hang off it (`related`, see Related), buttons
+    for the actions the user may take on it (`actions()`) and the panels other apps register
+    for the model (`regions.panels.register(func, page=model_name)`). The generic template
+    `core/object_detail.html` shows both; a page that needs more extends it (blocks
+    `summary`, `related`, `extra_actions`) rather than copying it."""
+
+    related: tuple[Related, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        obj, user = self.object, self.request.user
+        sections, rows = [], {}
+        for rel in self.related:
+            rows[rel.key] = found = rel.rows(obj, user)  # none() for a role that may not see
+            if rel.table is None or not can(user, rel.model, "view"):
+                continue
+            count = found.count()
+            exclude = tuple(name for name in (rel.fk, "region_code") if name)
+            table = rel.table(found[: rel.limit], exclude=exclude, orderable=False)
+            table.unmasked = has_personal_data_permission(user)
+            sections.append({
+                "title": rel.title or rel.model._meta.verbose_name_plural, "table": table,
+                "count": count, "name": rel.key, "more": count > rel.limit,
+                "list_url": self._list_url(rel, obj),
+                "add_url": add_url(rel.model, user, **({rel.fk: obj.pk} if rel.fk else {}),
+                                   next=self.request.path),
+            })
+        ctx["sections"] = sections
+        ctx["related"] = rows
+        ctx["actions"] = self.actions()
+        # What apps above this one add to the page (regions.panels, keyed by model name).
+        ctx["panels"] = panels.for_page(self.model._meta.model_name, obj, user)
+        return ctx
+
+    @staticmethod
+    def _list_url(rel: Related, obj) -> str | None:
+        meta = rel.model._meta
+        try:
+            url = reverse(f"{meta.app_label}:{meta.model_name}_list")
+        except NoReverseMatch:
+            return None
+        return f"{url}?{urlencode({rel.fk: obj.pk})}" if rel.fk else url
+
+    def actions(self) -> list[dict]:
+        """Buttons for the actions the user may take on the object: label, url, icon,
+        optionally `outline` for a secondary one and `testid`."""
+        return []

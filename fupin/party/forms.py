@@ -2,8 +2,36 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.forms import DateInput, IdentityMixin, ScopedModelForm, make_form
+from fupin.core.forms import (
+    SELECT_LIMIT,
+    DatalistInput,
+    DateInput,
+    IdentityMixin,
+    LookupChoiceField,
+    ScopedModelForm,
+    lookup,
+    make_form,
+)
+from fupin.core.policy import can, restrict, scope_code
 from fupin.party import models as m
+from fupin.regions.scope import ancestor_codes
+
+
+def org_lookup(form, name: str) -> None:
+    """Choose an organization among those the field offers (ScopedModelForm restricted them):
+    a select for a township's few, the organization code typed for a county's hundreds."""
+    lookup(form, name, form.fields[name].queryset.order_by("region_code", "name"), key="code",
+           label_key=_("organization code"), help_key=_("Type the organization code."))
+
+
+def member_lookup(form, queryset, name: str) -> None:
+    """Choose a member among `queryset` (restricted by the caller): a select for a branch's
+    few, the ID number typed for a county's many."""
+    lookup(form, name, queryset.select_related("org").order_by("region_code", "name"),
+           key="id_number", label_key=_("ID number"),
+           help_key=_("Type the member's ID number."))
+    # Two members may share a name: the select tells them apart by their organization.
+    form.fields[name].label_from_instance = lambda member: f"{member.name} · {member.org}"
 
 
 class PartyOrgForm(ScopedModelForm):
@@ -12,6 +40,11 @@ class PartyOrgForm(ScopedModelForm):
         fields = ["name", "kind", "basis", "region_code", "parent", "founded_on", "dissolved_on"]
         widgets = {"founded_on": DateInput(),
                    "dissolved_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None:
+            org_lookup(self, "parent")
 
     def clean(self):
         cleaned = super().clean()
@@ -40,6 +73,8 @@ class PartyMemberForm(IdentityMixin, ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.relax_derived()
+        if self.user is not None:
+            org_lookup(self, "org")
         if self.instance.pk:
             self.fields["org"].disabled = True
             self.fields["org"].help_text = _("Members move between organizations by transfer.")
@@ -57,24 +92,49 @@ class CadreForm(IdentityMixin, ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.relax_derived()
+        if self.user is not None:
+            member_lookup(self, self.fields["member"].queryset, "member")
 
 
-MemberPostForm = make_form(m.MemberPost, ["member", "post", "duties", "starts_on", "ends_on"],
-                           region_from="member")
-ResponsibilityZoneForm = make_form(m.ResponsibilityZone, ["member", "description"],
-                                   region_from="member")
-CommitmentForm = make_form(m.Commitment, ["member", "year", "text", "status", "evidence"],
-                           region_from="member")
+def with_lookup(form_class, name: str, choose):
+    """`form_class` whose field `name` is chosen by `choose(form, name)` (org_lookup,
+    members) among what ScopedModelForm has left in the field's queryset: the records the
+    user may see."""
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        if self.user is not None:
+            choose(self, name)
+
+    return type(form_class.__name__, (form_class,), {"__init__": __init__})
+
+
+def members(form, name: str) -> None:
+    member_lookup(form, form.fields[name].queryset, name)
+
+
+MemberPostForm = with_lookup(make_form(
+    m.MemberPost, ["member", "post", "duties", "starts_on", "ends_on"], region_from="member"),
+    "member", members)
+ResponsibilityZoneForm = with_lookup(make_form(
+    m.ResponsibilityZone, ["member", "description"], region_from="member"), "member", members)
+CommitmentForm = with_lookup(make_form(
+    m.Commitment, ["member", "year", "text", "status", "evidence"], region_from="member"),
+    "member", members)
 ServiceStationForm = make_form(m.ServiceStation, ["name", "host_unit", "location",
                                                   "region_code"])
-StationServiceForm = make_form(m.StationService, ["station", "member", "date", "service"],
-                               region_from="station")
-CareVisitForm = make_form(m.CareVisit, ["member", "date", "reason", "help_given", "amount"],
-                          region_from="member")
-OrgMeetingForm = make_form(m.OrgMeeting, ["org", "kind", "date", "attendance", "expected",
-                                          "topics", "resolutions"], region_from="org")
-CommitteeForm = make_form(m.Committee, ["kind", "region_code", "org", "term_starts_on",
-                                        "term_ends_on"], region_level=5)
+StationServiceForm = with_lookup(make_form(
+    m.StationService, ["station", "member", "date", "service"], region_from="station"),
+    "member", members)
+CareVisitForm = with_lookup(make_form(
+    m.CareVisit, ["member", "date", "reason", "help_given", "amount"], region_from="member"),
+    "member", members)
+OrgMeetingForm = with_lookup(make_form(
+    m.OrgMeeting, ["org", "kind", "date", "attendance", "expected", "topics", "resolutions"],
+    region_from="org"), "org", org_lookup)
+CommitteeForm = with_lookup(make_form(
+    m.Committee, ["kind", "region_code", "org", "term_starts_on", "term_ends_on"],
+    region_level=5), "org", org_lookup)
 CadreCareerForm = make_form(m.CadreCareer, ["cadre", "move", "date", "new_post"],
                             region_from="cadre")
 CadreWelfareForm = make_form(m.CadreWelfare, ["cadre", "year", "pay", "pension_insurance",
@@ -97,18 +157,53 @@ class AdvanceStageForm(ActionForm):
     on = _date_field(_("date"))
 
 
+class ReceivingOrgField(LookupChoiceField):
+    """The receiving organization of a transfer, typed as its organization code, or as its
+    name when no other organization has that name."""
+
+    def to_python(self, value):
+        text = "".join(str(value or "").split())
+        if text in self.empty_values:
+            return None
+        found = self.queryset.filter(code=text.upper()).first()
+        if found is None:
+            named = list(self.queryset.filter(name=text)[:2])
+            if len(named) > 1:
+                raise forms.ValidationError(
+                    _("Several organizations are named “%(name)s”: give the organization code.")
+                    % {"name": text}, code="ambiguous")
+            found = named[0] if named else None
+        if found is None:
+            raise forms.ValidationError(_("No current party organization has this code or name."),
+                                        code="invalid_choice")
+        return found
+
+
 class IssueTransferForm(ActionForm):
-    to_org = forms.ModelChoiceField(label=_("receiving organization"),
-                                    queryset=m.PartyOrg.objects.filter(dissolved_on__isnull=True))
+    """Issue a transfer. The receiving organization may be anywhere in the province (a member
+    moving to another county: the receiving side accepts), so it is not restricted to the
+    user's scope; but it is typed, by code or name, and never offered in a select of the
+    province's organizations: the suggestions are only those the user may see."""
+
+    to_org = ReceivingOrgField(label=_("receiving organization"),
+                               queryset=m.PartyOrg.objects.none())
     on = _date_field(_("issued on"))
     note = forms.CharField(label=_("note"), required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The receiving org may lie anywhere in the province: the other side accepts it.
-        self.fields["to_org"].queryset = m.PartyOrg._base_manager.filter(
-            dissolved_on__isnull=True).exclude(pk=getattr(self.obj, "org_id", None)) \
-            .order_by("region_code", "name")
+        own = getattr(self.obj, "org_id", None)
+        # Unrestricted on purpose (see the docstring): only what the user types is looked up
+        # here, one organization at a time.
+        field = self.fields["to_org"]
+        field.queryset = m.PartyOrg._base_manager.filter(dissolved_on__isnull=True).exclude(
+            pk=own)
+        suggestions = restrict(m.PartyOrg.objects.filter(dissolved_on__isnull=True),
+                               self.user, "view").exclude(pk=own).order_by("region_code", "name")
+        field.widget = DatalistInput([(org.code, org.name) for org in suggestions[:SELECT_LIMIT]],
+                                     attrs={"placeholder": _("organization code or name")})
+        field.help_text = _("Type the receiving organization's code (or its name); it may be "
+                            "in another county.")
 
 
 class AcceptTransferForm(ActionForm):
@@ -125,15 +220,27 @@ class MobilityForm(ActionForm):
     location = forms.CharField(label=_("where"), max_length=100)
     reason = forms.CharField(label=_("why"), max_length=100, required=False)
     station = forms.ModelChoiceField(label=_("service station"), required=False,
-                                     queryset=m.ServiceStation._base_manager.all())
+                                     queryset=m.ServiceStation.objects.none())
     contact = forms.ModelChoiceField(label=_("contact in the home branch"), required=False,
-                                     queryset=m.PartyMember._base_manager.none())
+                                     queryset=m.PartyMember.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.user is None:
+            return
+        # A station serves the members of the region that runs it and of every region under
+        # it: a county's member may register at the province's station in Shenzhen, which the
+        # county does not otherwise see.
+        if can(self.user, m.ServiceStation, "view"):
+            own = scope_code(self.user)
+            above = ancestor_codes(own)[:-1] if own else []
+            self.fields["station"].queryset = (
+                restrict(m.ServiceStation.objects.all(), self.user, "view")
+                | m.ServiceStation.objects.filter(region_code__in=above)).order_by("name")
         if self.obj is not None:
-            self.fields["contact"].queryset = m.PartyMember._base_manager.filter(
-                org_id=self.obj.org_id).exclude(pk=self.obj.pk)
+            member_lookup(self, restrict(m.PartyMember.objects.filter(
+                org_id=self.obj.org_id, left_on__isnull=True), self.user, "view").exclude(
+                pk=self.obj.pk), "contact")
 
 
 class ContactForm(ActionForm):
@@ -165,20 +272,21 @@ class OpenElectionForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.obj is not None:
-            self.fields["members_eligible"].initial = m.PartyMember._base_manager.filter(
-                org=self.obj, stage=m.c.Stage.FULL, left_on__isnull=True).count()
+            self.fields["members_eligible"].initial = restrict(m.PartyMember.objects.filter(
+                org=self.obj, stage=m.c.Stage.FULL, left_on__isnull=True), self.user,
+                "view").count()
 
 
 class NominateForm(ActionForm):
-    member = forms.ModelChoiceField(label=_("member"), queryset=m.PartyMember._base_manager.none())
+    member = forms.ModelChoiceField(label=_("member"), queryset=m.PartyMember.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.obj is not None:
             taken = self.obj.candidates.values("member_id")
-            self.fields["member"].queryset = m.PartyMember._base_manager.filter(
-                org=self.obj.org, stage=m.c.Stage.FULL, left_on__isnull=True).exclude(
-                pk__in=taken).order_by("name")
+            member_lookup(self, restrict(m.PartyMember.objects.filter(
+                org=self.obj.org, stage=m.c.Stage.FULL, left_on__isnull=True), self.user,
+                "view").exclude(pk__in=taken), "member")
 
 
 class RecommendationForm(ActionForm):
@@ -188,7 +296,8 @@ class RecommendationForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.candidates = list(self.obj.candidates.select_related("member")) if self.obj else []
+        self.candidates = list(restrict(m.Candidate.objects.filter(election=self.obj), self.user,
+                                        "view").select_related("member")) if self.obj else []
         self.fields["public_voters"].initial = getattr(self.obj, "public_voters", 0)
         for cand in self.candidates:
             self.fields[f"mv_{cand.member_id}"] = forms.IntegerField(
@@ -214,8 +323,9 @@ class BallotForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.candidates = list(self.obj.candidates.filter(shortlisted=True)
-                               .select_related("member")) if self.obj else []
+        self.candidates = list(restrict(m.Candidate.objects.filter(
+            election=self.obj, shortlisted=True), self.user, "view").select_related(
+            "member")) if self.obj else []
         for cand in self.candidates:
             self.fields[f"v_{cand.member_id}"] = forms.IntegerField(
                 label=_("%(name)s: votes") % {"name": cand.member.name}, min_value=0)

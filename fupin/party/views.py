@@ -1,113 +1,181 @@
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from fupin.core.policy import restrict, scope_code
-from fupin.core.views import AccessMixin, ObjectActionView, ObjectDetailView, viewset
+from fupin.core.policy import is_visible, restrict, scope_code
+from fupin.core.views import (
+    AccessMixin,
+    NextMixin,
+    ObjectActionView,
+    Related,
+    RelatedDetailView,
+    prefilled,
+    viewset,
+)
 from fupin.party import actions, forms, rules, tables
 from fupin.party import filtersets as f
 from fupin.party import models as m
-from fupin.regions import panels
 from fupin.regions.scope import is_valid_code, is_within, within
 
 
-class PartyOrgDetailView(ObjectDetailView):
+class PartyOrgDetailView(RelatedDetailView):
+    """Its members, subordinate organizations and meetings, and how its organization life
+    (三会一课) measures up over the last three complete months."""
+
     template_name = "party/partyorg_detail.html"
+    related = (
+        Related(m.OrgMeeting, "org", table=tables.OrgMeetingTable, title=_("Recent meetings"),
+                order_by=("-date", "-id"), limit=12),
+        Related(m.PartyOrg, "parent", table=tables.PartyOrgTable,
+                title=_("Subordinate organizations"), name="children"),
+        Related(m.PartyMember, "org", table=tables.PartyMemberTable, title=_("Members"),
+                limit=50),
+    )
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        org, user = self.object, self.request.user
-        members = tables.PartyMemberTable(
-            restrict(m.PartyMember.objects.filter(org=org), user, "view"),
-            exclude=("org", "region_code"), orderable=False)
+        org = self.object
         start, end = default_period(timezone.localdate())
         ctx.update(
-            members=members,
-            children=restrict(m.PartyOrg.objects.filter(parent=org), user, "view"),
+            # The regions a joint org covers are part of the org itself, not records of their
+            # own: whoever sees the org sees what it covers.
             covered=list(org.covered_regions.values_list("region_code", flat=True)),
-            meetings=restrict(m.OrgMeeting.objects.filter(org=org), user, "view")[:12],
             shortfall=rules.meeting_shortfalls([org], start, end)[0],
             period=(start, end),
-            can_record_meeting=restrict(m.PartyOrg.objects.filter(pk=org.pk), user,
-                                        "view").exists(),
-            org_panels=panels.for_page("partyorg", org, user),
         )
         return ctx
 
+    def actions(self):
+        org = self.object
+        # Recording a meeting needs the org to be visible; record_meeting checks the rest.
+        buttons = [{"label": _("Record a meeting"), "icon": "calendar-plus",
+                    "url": reverse("party:org_meeting", args=[org.pk]),
+                    "testid": "record-meeting"}]
+        if org.kind in ("branch", "general_branch"):
+            buttons.append({"label": _("Open an election"), "icon": "checkbox",
+                            "url": reverse("party:org_election", args=[org.pk])})
+        return buttons
 
 
+class PartyMemberDetailView(RelatedDetailView):
+    related = (
+        Related(m.Transfer, "member", table=tables.TransferTable,
+                title=_("Membership transfers"), order_by=("-id",)),
+        Related(m.MobileMembership, "member", table=tables.MobileMembershipTable,
+                title=_("Working away"), order_by=("-away_since",)),
+        Related(m.MemberPost, "member", table=tables.MemberPostTable),
+        Related(m.ResponsibilityZone, "member", table=tables.ResponsibilityZoneTable),
+        Related(m.Commitment, "member", table=tables.CommitmentTable),
+        Related(m.CareVisit, "member", table=tables.CareVisitTable),
+    )
 
-class PartyMemberDetailView(ObjectDetailView):
-    template_name = "party/partymember_detail.html"
+    def actions(self):
+        member, user = self.object, self.request.user
+        if not is_visible(member, user, "change"):
+            return []
+        buttons = []
+        if rules.next_stage(member):
+            buttons.append({"label": _("Next stage"), "icon": "stairs-up",
+                            "url": reverse("party:member_stage", args=[member.pk]),
+                            "testid": "advance-stage"})
+        buttons += [{"label": _("Transfer"), "icon": "transfer",
+                     "url": reverse("party:member_transfer", args=[member.pk])},
+                    {"label": _("Working away"), "icon": "plane-departure",
+                     "url": reverse("party:member_mobility", args=[member.pk])}]
+        return buttons
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        member = self.object
-        ctx.update(next_stage=rules.next_stage(member),
-                   transfers=restrict(m.Transfer.objects.filter(member=member), self.request.user,
-                                      "view").order_by("-id"),
-                   mobility=restrict(m.MobileMembership.objects.filter(member=member),
-                                     self.request.user, "view")
-                   .order_by("-away_since"))
-        return ctx
 
-
-
-
-class ElectionDetailView(ObjectDetailView):
-    template_name = "party/election_detail.html"
+class ElectionDetailView(RelatedDetailView):
+    related = (Related(m.Candidate, "election", table=tables.CandidateTable,
+                       title=_("Candidates"), select_related=("member",), limit=50),)
+    # The pages of the steps that may come next, by state (两推一选).
     next_step = {"nomination": ("party:election_nominate", "party:election_recommend"),
                  "recommendation": ("party:election_recommend", "party:election_shortlist"),
                  "shortlist": ("party:election_ballot",), "ballot": ("party:election_close",)}
+    step_labels = {"party:election_nominate": _("Nominate"),
+                   "party:election_recommend": _("Record the recommendation votes"),
+                   "party:election_shortlist": _("Draw the shortlist"),
+                   "party:election_ballot": _("Record the election"),
+                   "party:election_close": _("Write the result into the committee")}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["candidates"] = self.object.candidates.select_related("member")
-        ctx["steps"] = self.next_step.get(self.object.state, ())
+        ctx["candidates"] = ctx["related"]["candidate"]
         return ctx
 
+    def actions(self):
+        election = self.object
+        if not is_visible(election, self.request.user, "change"):
+            return []
+        steps = self.next_step.get(election.state, ())
+        return [{"label": self.step_labels[name], "icon": "player-play",
+                 "url": reverse(name, args=[election.pk]), "primary": i == len(steps) - 1}
+                for i, name in enumerate(steps)]
 
-class TransferDetailView(ObjectDetailView):
-    template_name = "party/transfer_detail.html"
+
+class TransferDetailView(RelatedDetailView):
+    def actions(self):
+        transfer = self.object
+        if transfer.state != "issued" or not is_visible(transfer, self.request.user, "change"):
+            return []
+        return [{"label": _("Accept"), "icon": "check", "primary": True, "testid": "accept",
+                 "url": reverse("party:transfer_accept", args=[transfer.pk])},
+                {"label": _("Return"), "icon": "arrow-back-up",
+                 "url": reverse("party:transfer_return", args=[transfer.pk])}]
 
 
+class CadreDetailView(RelatedDetailView):
+    related = (Related(m.CadrePosition, "cadre", table=tables.CadrePositionTable),
+               Related(m.CadreCareer, "cadre", table=tables.CadreCareerTable),
+               Related(m.CadreWelfare, "cadre", table=tables.CadreWelfareTable))
+
+
+class ServiceStationDetailView(RelatedDetailView):
+    related = (Related(m.StationService, "station", table=tables.StationServiceTable),
+               Related(m.MobileMembership, "station", table=tables.MobileMembershipTable))
 
 
 PartyOrgViews = viewset(m.PartyOrg, tables.PartyOrgTable, f.PartyOrgFilterSet, forms.PartyOrgForm,
-                        detail_view=PartyOrgDetailView)
+                        detail_view=PartyOrgDetailView, create_view=prefilled("parent"))
 PartyMemberViews = viewset(m.PartyMember, tables.PartyMemberTable, f.PartyMemberFilterSet,
                            forms.PartyMemberForm, detail_view=PartyMemberDetailView,
+                           create_view=prefilled("org"),
                            queryset=lambda: m.PartyMember.objects.select_related("org"))
 MemberPostViews = viewset(m.MemberPost, tables.MemberPostTable, f.MemberPostFilterSet,
-                          forms.MemberPostForm)
+                          forms.MemberPostForm, create_view=prefilled("member"))
 ResponsibilityZoneViews = viewset(m.ResponsibilityZone, tables.ResponsibilityZoneTable,
-                                  f.ResponsibilityZoneFilterSet, forms.ResponsibilityZoneForm)
+                                  f.ResponsibilityZoneFilterSet, forms.ResponsibilityZoneForm,
+                                  create_view=prefilled("member"))
 CommitmentViews = viewset(m.Commitment, tables.CommitmentTable, f.CommitmentFilterSet,
-                          forms.CommitmentForm)
+                          forms.CommitmentForm, create_view=prefilled("member"))
 # Transfers, positions, elections and candidates change only through actions.py.
 TransferViews = viewset(m.Transfer, tables.TransferTable, f.TransferFilterSet, read_only=True,
                         detail_view=TransferDetailView)
 ServiceStationViews = viewset(m.ServiceStation, tables.ServiceStationTable,
-                              f.ServiceStationFilterSet, forms.ServiceStationForm)
+                              f.ServiceStationFilterSet, forms.ServiceStationForm,
+                              detail_view=ServiceStationDetailView)
 StationServiceViews = viewset(m.StationService, tables.StationServiceTable,
-                              f.StationServiceFilterSet, forms.StationServiceForm)
+                              f.StationServiceFilterSet, forms.StationServiceForm,
+                              create_view=prefilled("station"))
 MobileMembershipViews = viewset(m.MobileMembership, tables.MobileMembershipTable,
                                 f.MobileMembershipFilterSet, read_only=True)
 CareVisitViews = viewset(m.CareVisit, tables.CareVisitTable, f.CareVisitFilterSet,
-                         forms.CareVisitForm)
+                         forms.CareVisitForm, create_view=prefilled("member"))
 OrgMeetingViews = viewset(m.OrgMeeting, tables.OrgMeetingTable, f.OrgMeetingFilterSet,
-                          forms.OrgMeetingForm)
+                          forms.OrgMeetingForm, create_view=prefilled("org"))
 CommitteeViews = viewset(m.Committee, tables.CommitteeTable, f.CommitteeFilterSet,
                          forms.CommitteeForm)
-CadreViews = viewset(m.Cadre, tables.CadreTable, f.CadreFilterSet, forms.CadreForm)
+CadreViews = viewset(m.Cadre, tables.CadreTable, f.CadreFilterSet, forms.CadreForm,
+                     detail_view=CadreDetailView)
 CadrePositionViews = viewset(m.CadrePosition, tables.CadrePositionTable,
                              f.CadrePositionFilterSet, read_only=True)
 CadreCareerViews = viewset(m.CadreCareer, tables.CadreCareerTable, f.CadreCareerFilterSet,
-                           forms.CadreCareerForm)
+                           forms.CadreCareerForm, create_view=prefilled("cadre"))
 CadreWelfareViews = viewset(m.CadreWelfare, tables.CadreWelfareTable, f.CadreWelfareFilterSet,
-                            forms.CadreWelfareForm)
+                            forms.CadreWelfareForm, create_view=prefilled("cadre"))
 ElectionViews = viewset(m.Election, tables.ElectionTable, f.ElectionFilterSet, read_only=True,
                         detail_view=ElectionDetailView)
 CandidateViews = viewset(m.Candidate, tables.CandidateTable, f.CandidateFilterSet,
@@ -210,7 +278,7 @@ class RecordReturnView(RecordContactView):
         actions.record_return(membership, user=self.request.user, on=form.cleaned_data["on"])
 
 
-class RecordMeetingView(ObjectActionView):
+class RecordMeetingView(NextMixin, ObjectActionView):
     model = m.PartyOrg
     action = "view"  # the org must be visible; record_meeting checks the add permission
     form_class = forms.MeetingForm
@@ -219,9 +287,6 @@ class RecordMeetingView(ObjectActionView):
 
     def perform(self, org, form):
         actions.record_meeting(org, user=self.request.user, **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.request.GET.get("next") or self.object.get_absolute_url()
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -2,11 +2,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.forms import DateInput, IdentityMixin, ScopedModelForm
+from fupin.core.forms import DateInput, IdentityMixin, ScopedModelForm, lookup
 from fupin.core.policy import restrict
 from fupin.poverty import choices as c
 from fupin.poverty.models import CrosscheckLead, Household, Person, PovertyLine, VillageProfile
 from fupin.poverty.services import refresh_household_summary
+
+
+def household_lookup(form, queryset, name: str = "household") -> None:
+    """Choose a household among `queryset` (restricted by the caller): a select for a village's
+    few, the household number (on its registration card) typed for a county's many."""
+    lookup(form, name, queryset.order_by("region_code", "number"), key="number",
+           label_key=_("household number"),
+           help_key=_("Type the household number (on its registration card)."))
 
 
 class HouseholdForm(ScopedModelForm):
@@ -60,16 +68,16 @@ class PersonForm(IdentityMixin, ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.relax_derived()
         if self.user is not None:
-            self.fields["household"].queryset = restrict(Household.objects.all(), self.user,
-                                                         "change")
-        household = self.initial.get("household") or self.data.get("household")
-        if household and not self.instance.pk:
-            self.fields["household"].initial = household
+            # A member is added to a household the user may change (`?household=` from the
+            # household page is kept only if it is one).
+            household_lookup(self, restrict(Household.objects.all(), self.user, "change"))
 
     def clean(self):
         cleaned = super().clean()
         household = cleaned.get("household")
         if household and cleaned.get("relation") == c.Relation.HEAD:
+            # Unrestricted on purpose: a household has one head whoever may see them; only
+            # whether one exists is read, never shown or offered.
             heads = Person._base_manager.filter(household=household, relation=c.Relation.HEAD)
             if heads.exclude(pk=self.instance.pk).exists():
                 self.add_error("relation", _("This household already has a head."))
@@ -79,6 +87,8 @@ class PersonForm(IdentityMixin, ScopedModelForm):
         person = super().save(commit=False)
         old_household = None
         if person.pk:
+            # The stored household (before this edit) whose summary must be recomputed: an
+            # internal read for bookkeeping, nothing of it is shown or offered.
             old_household = Person._base_manager.filter(pk=person.pk).values_list(
                 "household_id", flat=True).first()
         person.region_code = person.household.region_code

@@ -1,10 +1,18 @@
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
 
-from fupin.core.policy import can, has_personal_data_permission, restrict
-from fupin.core.views import AccessMixin, ObjectActionView, ObjectDetailView, ViewSet
+from fupin.core.policy import can, has_personal_data_permission
+from fupin.core.views import (
+    AccessMixin,
+    ObjectActionView,
+    ObjectDetailView,
+    Related,
+    RelatedDetailView,
+    RestrictedPrefetch,
+    ViewSet,
+    prefilled,
+)
 from fupin.poverty import actions, forms, tables, workflows
 from fupin.poverty import filtersets as f
 from fupin.poverty.choices import PovertyCause
@@ -18,14 +26,17 @@ from fupin.poverty.models import (
     ProcedureStep,
     VillageProfile,
 )
-from fupin.regions import panels, services
+from fupin.regions import services
 from fupin.regions.models import Region
 
 
-class HouseholdDetailView(ObjectDetailView):
+class HouseholdDetailView(RelatedDetailView):
     """Members, incomes by year (chart and table), basic needs, procedures and history."""
 
     template_name = "poverty/household_detail.html"
+    related = (Related(Person, "household"),
+               Related(IncomeRecord, "household", order_by=("year",)),
+               Related(Procedure, "household"))
     detail_fields = ["number", "head_name", "region_code", "status", "monitored_group",
                      "attribute", "standard", "identification_year", "main_cause",
                      "secondary_causes", "members_count", "income_per_capita", "exit_year",
@@ -35,12 +46,11 @@ class HouseholdDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         household, user = self.object, self.request.user
-        members = tables.PersonTable(
-            restrict(Person.objects.filter(household=household), user, "view"),
-            exclude=("household", "region_code"), orderable=False)
+        related = ctx["related"]
+        members = tables.PersonTable(related["person"], exclude=("household", "region_code"),
+                                     orderable=False)
         members.unmasked = has_personal_data_permission(user)
-        incomes = list(restrict(IncomeRecord.objects.filter(household=household), user, "view")
-                       .order_by("year"))
+        incomes = list(related["incomerecord"])
         lines = {r.year: PovertyLine.for_year(r.year) for r in incomes}
         line_values = {y: (line.poverty_line if line else None) for y, line in lines.items()}
         ctx.update(
@@ -60,12 +70,12 @@ class HouseholdDetailView(ObjectDetailView):
             },
             basic_needs=[(household._meta.get_field(name).verbose_name, getattr(household, name))
                          for name in Household.BASIC_NEEDS],
-            procedures=restrict(Procedure.objects.filter(household=household), user, "view")
-            .prefetch_related(Prefetch("steps", queryset=ProcedureStep.objects.select_related(
-                "taken_by").order_by("taken_on", "id"))),
+            procedures=related["procedure"].prefetch_related(RestrictedPrefetch(
+                "steps", user, ProcedureStep.objects.select_related("taken_by").order_by(
+                    "taken_on", "id"))),
             can_add_person=can(user, Person, "add"),
             # What apps above poverty add (fupin.assistance: helper, visits, household plan).
-            household_panels=panels.for_page("household", household, user),
+            household_panels=ctx["panels"],
         )
         for procedure in ctx["procedures"]:
             for step in procedure.steps.all():
@@ -76,6 +86,8 @@ class HouseholdDetailView(ObjectDetailView):
     def _shown_fields(self, ctx):
         household = self.object
         causes = dict(PovertyCause.choices)
+        # The names from the province down to the village are shown whatever the scope: a
+        # region's name is no record of anyone's.
         region = Region._base_manager.filter(code=household.region_code).first()
         shown = {
             Household._meta.get_field("secondary_causes").verbose_name:
@@ -101,6 +113,7 @@ class PersonViews(ViewSet):
     table = tables.PersonTable
     filterset = f.PersonFilterSet
     form = forms.PersonForm
+    create_view = prefilled("household")  # "Add member" on the household page
     queryset = staticmethod(lambda: Person.objects.select_related("household"))
 
 
@@ -133,6 +146,9 @@ class CrosscheckLeadViews(ViewSet):
     create_view = edit_view = delete_view = None  # leads come from `fupin crosscheck`
 
 
+PROCEDURE_STEPS = Related(ProcedureStep, "procedure", select_related=("taken_by",))
+
+
 class ProcedureDetailView(ObjectDetailView):
     """The procedure's timeline, its criteria, and the form for the next step."""
 
@@ -142,7 +158,7 @@ class ProcedureDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         procedure, user = self.object, self.request.user
         flow = workflows.workflow(procedure.kind)
-        taken = {s.step: s for s in procedure.steps.select_related("taken_by")}
+        taken = {s.step: s for s in PROCEDURE_STEPS.rows(procedure, user)}
         nxt = workflows.next_step(procedure) if procedure.state == "open" else None
         ctx.update(
             household=procedure.household,

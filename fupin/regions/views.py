@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from fupin.core.policy import restrict, scope_code
-from fupin.core.views import AccessMixin, ViewSet
+from fupin.core.views import AccessMixin, Related, ViewSet
 from fupin.regions import panels, scope, services
 from fupin.regions.filtersets import RegionChangeFilterSet
 from fupin.regions.models import Level, Region, RegionChange
@@ -49,6 +49,9 @@ class RegionHomeView(AccessMixin, generic.View):
         return redirect(self.target, pk=code)
 
 
+CHILDREN = Related(Region, "parent")
+
+
 class RegionDetailView(AccessMixin, generic.DetailView):
     model = Region
     template_name = "regions/region_detail.html"
@@ -57,9 +60,9 @@ class RegionDetailView(AccessMixin, generic.DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         region = self.object
-        visible = restrict(Region.objects.all(), self.request.user, "view")
         ctx["breadcrumb"] = breadcrumb(region, self.request.user)
-        ctx["children"] = services.children_with_counts(region, visible)
+        ctx["children"] = services.children_with_counts(
+            region, CHILDREN.rows(region, self.request.user))
         # Regions change about once a year: their counts are kept for a few minutes, under a
         # key that moves when regions are added or removed.
         version = Region._base_manager.aggregate(n=Count("code"), last=Max("code"))

@@ -682,7 +682,7 @@ def test_api_visit_write_refusals(regions):
 
 
 def test_many_households_are_chosen_by_number(regions, monkeypatch):
-    from fupin.assistance import forms
+    from fupin.core import forms
 
     monkeypatch.setattr(forms, "SELECT_LIMIT", 1)
     first, second = make_household(VILLAGE_A), make_household(VILLAGE_A)
