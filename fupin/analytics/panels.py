@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy
 from fupin.analytics import indicators as ind
 from fupin.analytics import services
 from fupin.analytics.models import Rollup
+from fupin.core import panels
 from fupin.core.policy import can, scope_code
-from fupin.regions import panels
 from fupin.regions.models import Region
 from fupin.regions.scope import is_within
 

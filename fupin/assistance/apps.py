@@ -12,7 +12,7 @@ class AssistanceConfig(AppConfig):
 
         policy.register()
         from fupin.assistance.views import household_panel, org_panel, region_panel
-        from fupin.regions import panels
+        from fupin.core import panels
 
         panels.register(region_panel)
         panels.register(household_panel, page="household")

@@ -20,12 +20,11 @@ from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig
 
-from fupin.core import changelog
+from fupin.core import changelog, panels
 from fupin.core.export import export_table
 from fupin.core.masking import mask, mask_fields
 from fupin.core.models import PersonalDataAccess
 from fupin.core.policy import can, has_personal_data_permission, restrict
-from fupin.regions import panels
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -516,7 +515,7 @@ class RestrictedPrefetch(Prefetch):
 class RelatedDetailView(ObjectDetailView):
     """A detail page with the records that hang off it (`related`, see Related), buttons
     for the actions the user may take on it (`actions()`) and the panels other apps register
-    for the model (`regions.panels.register(func, page=model_name)`). The generic template
+    for the model (`core.panels.register(func, page=model_name)`). The generic template
     `core/object_detail.html` shows both; a page that needs more extends it (blocks
     `summary`, `related`, `extra_actions`) rather than copying it."""
 

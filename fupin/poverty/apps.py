@@ -11,8 +11,8 @@ class PovertyConfig(AppConfig):
         # Declares the procedures' configurable rules (params), registers the region panel,
         # and names the key villages for the demo users (accounts sits below poverty).
         from fupin.accounts import demo as accounts_demo
+        from fupin.core import panels
         from fupin.poverty import services, workflows
-        from fupin.regions import panels
 
         panels.register(workflows.lazy_region_panel)
         services.connect()

@@ -5,9 +5,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from fupin.core import panels
 from fupin.core.policy import restrict, scope_code
 from fupin.core.views import AccessMixin, Related, ViewSet
-from fupin.regions import panels, scope, services
+from fupin.regions import scope, services
 from fupin.regions.filtersets import RegionChangeFilterSet
 from fupin.regions.models import Level, Region, RegionChange
 from fupin.regions.tables import RegionChangeTable

@@ -1,5 +1,5 @@
-"""Panels that domain apps add to pages of apps they sit above (regions sits below them all and
-cannot import them): each is `func(subject, user) -> dict | None`, the dict naming its
+"""Panels that domain apps add to pages of apps they sit above (core and regions sit below them
+all and cannot import them): each is `func(subject, user) -> dict | None`, the dict naming its
 `template` and holding its context; None hides the panel.
 
 Pages: "region" (the region page; the subject is the region code) and "household" (the
