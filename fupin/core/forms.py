@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import directory
 from fupin.core.idnumber import InvalidIdNumber, cross_check, normalize, parse
 from fupin.core.policy import scope_code
 from fupin.regions.scope import is_valid_code, is_within
@@ -37,9 +38,7 @@ class ScopedModelForm(forms.ModelForm):
         cleaned = super().clean()
         code = cleaned.get(self.region_field_name)
         if code and self.user is not None:
-            from fupin.regions.models import Level, Region
-
-            region = Region.objects.filter(code=code).first() if is_valid_code(code) else None
+            region = directory.entry(code) if is_valid_code(code) else None
             if region is None:
                 self.add_error(self.region_field_name, _("No region has this code."))
             elif not is_within(code, scope_code(self.user)):
@@ -47,8 +46,8 @@ class ScopedModelForm(forms.ModelForm):
             elif self.region_level is not None and region.level != self.region_level:
                 self.add_error(self.region_field_name,
                                _("%(name)s is a %(level)s; a %(wanted)s is needed here.")
-                               % {"name": region.name, "level": region.get_level_display(),
-                                  "wanted": Level(self.region_level).label})
+                               % {"name": region.name, "level": region.level_label,
+                                  "wanted": directory.level_label(self.region_level)})
         return cleaned
 
     def save(self, commit=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import directory
 from fupin.core.masking import mask_fields
 
 
@@ -48,11 +49,9 @@ class RegionColumn(tables.Column):
 def _page_region_names(table, accessor) -> dict[str, str]:
     cache = getattr(table, "_region_names", None)
     if cache is None:
-        from fupin.regions.models import Region
-
         rows = table.page.object_list if getattr(table, "page", None) else table.data
         codes = {accessor.resolve(getattr(r, "record", r)) for r in rows}
-        cache = dict(Region._base_manager.filter(code__in=codes).values_list("code", "name"))
+        cache = {code: e.name for code, e in directory.entries(codes).items()}
         table._region_names = cache
     return cache
 
