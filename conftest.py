@@ -7,7 +7,7 @@ hand: county A (520102) holds the data, county B (520302) is another county.
 import pytest
 
 from fupin.core.testing import make_user as _make_user
-from fupin.core.testing import small_tree
+from fupin.regions.testing import small_tree
 
 
 @pytest.fixture

@@ -14,11 +14,12 @@ from fupin.core.context import acting_as
 from fupin.core.demo import DemoContext
 from fupin.core.models import ChangeRecord, Parameter
 from fupin.core.policy import Role
-from fupin.core.testing import COUNTY_A, VILLAGE_A, VILLAGE_B, make_household
+from fupin.core.testing import COUNTY_A, VILLAGE_A, VILLAGE_B
 from fupin.poverty import actions, demo_procedures
 from fupin.poverty import workflows as wf
 from fupin.poverty.choices import ProcedureKind
 from fupin.poverty.models import Household, PovertyLine, Procedure, ProcedureStep
+from fupin.poverty.testing import make_household
 
 D = datetime.date(2024, 3, 1)
 
