@@ -155,7 +155,7 @@ def _contact_visit(region_code, user):
 def _branch_pairing(region_code, user):
     return _create(m.BranchPairing, region_code, village_org=make_org(region_code),
                    helping_org=make_org(region_code, name="县财政局机关党支部"),
-                   helping_kind="organ", starts_on=D)
+                   helping_kind="organ", starts_on=D, agreed_actions="资助修建村活动室")
 
 
 @sample("assistance.pairing")
@@ -163,7 +163,9 @@ def _pairing(region_code, user):
     household = make_household(region_code)
     helper = member_of(user, region_code) if is_helper_here(user, region_code) \
         else make_member(region_code)
-    return pair(household, helper)
+    # An ended pairing (history is kept), so that its end reason can be filtered on.
+    return pair(household, helper, ends_on=datetime.date(2025, 9, 30),
+                end_reason="helper_changed", unit_level="county", helper_unit="县财政局")
 
 
 @sample("assistance.visit")
@@ -177,7 +179,7 @@ def _visit(region_code, user):
 @sample("assistance.measure")
 def _measure(region_code, user):
     return _create(m.Measure, region_code, household=helped_household(region_code, user),
-                   kind="industry", year=2025)
+                   kind="industry", year=2025, description="发展生猪养殖")
 
 
 @sample("assistance.villageplan")

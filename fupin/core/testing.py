@@ -21,20 +21,23 @@ and inherits list, detail, create, edit, delete, history, export and permission 
 from __future__ import annotations
 
 import csv
+import datetime
 import functools
 import io
 import itertools
 from collections.abc import Callable
+from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from openpyxl import load_workbook
 
 from fupin.core.context import acting_as
 from fupin.core.models import ChangeRecord
-from fupin.core.policy import Role, can
+from fupin.core.policy import Role, can, has_personal_data_permission
 
 PASSWORD = "test-pass-2026"
 PROVINCE = "520000000000"
@@ -139,12 +142,172 @@ def table_rows(response) -> list:
     return list(response.context["table"].data)
 
 
+def view_class(url: str):
+    return resolve(urlsplit(url).path).func.view_class
+
+
+def _cell_text(value) -> str:
+    """A cell as text, the same for CSV and XLSX (numbers, dates and booleans alike)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def exported_row(list_url: str, obj, user) -> list[str]:
+    """The row `obj` gets in the export of the list at `list_url` as `user` sees it (masked
+    as their role requires), computed from the list's table alone."""
+    table = view_class(list_url).table_class(type(obj)._base_manager.filter(pk=obj.pk))
+    table.unmasked = has_personal_data_permission(user)
+    header, *rows = table.as_values()
+    assert rows, f"{obj!r} has no row in its own table"
+    return [_cell_text(v) for v in rows[0]]
+
+
+def export_rows(client, list_url: str, fmt: str, params: dict | None = None) -> list[list[str]]:
+    """The rows (header first) of the list's CSV or XLSX export, as text."""
+    response = client.get(list_url, {**(params or {}), "export": fmt})
+    assert response.status_code == 200, (list_url, fmt, response.status_code)
+    if fmt == "csv":
+        text = b"".join(response.streaming_content).decode("utf-8-sig") \
+            if response.streaming else response.content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    # Trailing empty cells are not written by every writer.
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _value_at(obj, path: str):
+    """The value a filter on `path` (`household__status`) compares: a related record's pk."""
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop, None)
+        if obj is None:
+            return None
+    field = next((f for f in obj._meta.concrete_fields if f.name == last), None)
+    if field is None:
+        return getattr(obj, last, None)
+    return getattr(obj, field.attname)
+
+
+_MISSING = "不存在-zz"
+
+
+def derived_filter_case(filterset, name: str, inside):
+    """(value the in-scope sample matches, value it does not), derived from the sample for the
+    common filters; None when it cannot be derived (then the class declares filter_cases)."""
+    from django import forms
+
+    from fupin.core.filtersets import RegionCodeFilter
+
+    flt = filterset.filters[name]
+    field = filterset.form.fields[name]
+    if isinstance(flt, RegionCodeFilter):
+        code = _value_at(inside, flt.field_name) or ""
+        other = "520102002000" if not code.startswith("520102002") else "520102001000"
+        return (code, other) if code else None
+    if isinstance(field, forms.NullBooleanField):
+        return "both"
+    if flt.method is not None:
+        return "search" if isinstance(field, forms.CharField) else None
+    value = _value_at(inside, flt.field_name)
+    if value is None or value == "" or value == []:
+        return None
+    lookup = flt.lookup_expr
+    if isinstance(field, forms.MultipleChoiceField | forms.ChoiceField) \
+            and not isinstance(field, forms.ModelChoiceField):
+        values = value if isinstance(value, list) else [value]
+        other = next((k for k, _label in field.choices if k not in ("", *map(str, values))
+                      and k not in values), None)
+        if other is None:
+            return None
+        if isinstance(field, forms.MultipleChoiceField):
+            return [str(values[0])], [other]
+        return str(values[0]), other
+    if isinstance(field, forms.ModelChoiceField):
+        other = field.queryset.exclude(pk=value).first()
+        return (value, other.pk) if other is not None else None
+    if isinstance(field, forms.DateField):
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        step = datetime.timedelta(days=1)
+    elif isinstance(field, forms.DecimalField | forms.IntegerField | forms.FloatField):
+        day, step = value, 1
+    else:
+        return str(value), f"{value}{_MISSING}"
+    if lookup in ("gt", "date__gt"):
+        return day - step, day
+    if lookup in ("gte", "date__gte"):
+        return day, day + step
+    if lookup in ("lt", "date__lt"):
+        return day + step, day
+    if lookup in ("lte", "date__lte"):
+        return day, day - step
+    return day, day + step
+
+
+def _search_candidates(obj) -> list[str]:
+    from django.db import models
+
+    return [str(getattr(obj, f.attname)) for f in obj._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and getattr(obj, f.attname)]
+
+
+def assert_instance_equal(instance, data: dict, form) -> None:
+    """Every submitted value the form has is what the saved instance holds (NetBox's
+    assertInstanceEqual): related records by pk, dates, numbers and flags normalised."""
+    from django import forms
+    from django.db import models
+
+    instance.refresh_from_db()
+    differ, compared = [], []
+    for name, submitted in data.items():
+        if name not in form.fields or isinstance(form.fields[name].widget, forms.PasswordInput) \
+                or form.fields[name].disabled:
+            continue
+        try:
+            field = instance._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - a form-only field (e.g. a confirmation)
+            continue
+        if not getattr(field, "concrete", False):
+            continue
+        stored = getattr(instance, field.attname)
+        if isinstance(field, models.BooleanField):
+            expected = submitted in (True, "on", "true", "True", "1", 1)
+        elif field.is_relation:
+            expected, stored = str(submitted), str(stored)
+        elif isinstance(field, models.DateField) and isinstance(submitted, str):
+            expected = datetime.date.fromisoformat(submitted)
+        elif isinstance(field, models.DecimalField):
+            expected, stored = Decimal(str(submitted)), Decimal(str(stored))
+        elif isinstance(submitted, list | tuple):
+            expected, stored = sorted(map(str, submitted)), sorted(map(str, stored or []))
+        elif isinstance(field, models.IntegerField | models.FloatField):
+            expected = type(stored)(submitted) if stored is not None else submitted
+        else:
+            expected, stored = str(submitted), "" if stored is None else str(stored)
+        compared.append(name)
+        if expected != stored:
+            differ.append((name, submitted, stored))
+    assert compared, f"none of the form data {sorted(data)} is a field of the form and model"
+    assert not differ, f"saved values differ from the form data (field, sent, saved): {differ}"
+
+
 @pytest.mark.django_db
 class ReadOnlyModelViewTests:
-    """List, detail, history, export and scope tests for a model shown read-only in the UI.
+    """List, detail, history, filter, export and scope tests for a model shown read-only in
+    the UI.
 
-    Declare: model, namespace; optionally owner_role (a role that may do everything) and
-    colleague_role (same scope, may only view).
+    Declare: model, namespace; optionally owner_role (a role that may do everything),
+    colleague_role (same scope, may only view) and `filter_cases = {"filter": (value the
+    in-scope sample matches, value it does not)}` for a filter whose values cannot be derived
+    from the sample.
     """
 
     model = None
@@ -153,6 +316,7 @@ class ReadOnlyModelViewTests:
     colleague_role = Role.VIEWER
     create_data: dict = {}
     edit_data: dict = {}
+    filter_cases: dict[str, tuple] = {}
 
     # --- helpers -------------------------------------------------------------------------
     @property
@@ -172,6 +336,12 @@ class ReadOnlyModelViewTests:
         self.outside = sample_for(self.label, VILLAGE_B, self.stranger)
         return self
 
+    def listed(self, client, params) -> set:
+        response = client.get(self.url("_list"), params)
+        assert response.status_code == 200
+        assert not response.context["filter"].errors, (params, response.context["filter"].errors)
+        return {o.pk for o in table_rows(response)}
+
     # --- tests ---------------------------------------------------------------------------
     def test_list_shows_only_scope(self, setup):
         response = client_for(self.owner).get(self.url("_list"))
@@ -184,6 +354,39 @@ class ReadOnlyModelViewTests:
         response = client_for(self.owner).get(self.url("_list"), {"sort": "-pk", "page": 1})
         assert response.status_code == 200
 
+    def test_each_filter_filters(self, setup):
+        """For every declared filter: a value the in-scope sample matches lists it, another
+        value does not. A filter that filters nothing fails here."""
+        client = client_for(self.owner)
+        filterset = view_class(self.url("_list")).filterset_class(
+            queryset=self.model._base_manager.none())
+        failures = []
+        for name in filterset.filters:
+            case = self.filter_cases.get(name) or derived_filter_case(filterset, name,
+                                                                      self.inside)
+            if case is None:
+                failures.append(f"{name}: cannot derive values from the sample (give the "
+                                f"sample a value, or declare filter_cases[{name!r}])")
+            elif case == "both":
+                shown = [self.inside.pk in self.listed(client, {name: v})
+                         for v in ("true", "false")]
+                if shown.count(True) != 1:
+                    failures.append(f"{name}: true/false list the sample {shown}")
+            elif case == "search":
+                if self.inside.pk in self.listed(client, {name: _MISSING}):
+                    failures.append(f"{name}: {_MISSING!r} still lists the sample")
+                elif not any(self.inside.pk in self.listed(client, {name: text})
+                             for text in _search_candidates(self.inside)):
+                    failures.append(f"{name}: no text of the sample finds it "
+                                    f"(declare filter_cases[{name!r}])")
+            else:
+                matching, missing = case
+                if self.inside.pk not in self.listed(client, {name: matching}):
+                    failures.append(f"{name}={matching!r} does not list the sample")
+                if self.inside.pk in self.listed(client, {name: missing}):
+                    failures.append(f"{name}={missing!r} still lists the sample")
+        assert not failures, failures
+
     def test_detail_and_history(self, setup):
         response = client_for(self.owner).get(self.url("", self.inside))
         assert response.status_code == 200
@@ -194,17 +397,15 @@ class ReadOnlyModelViewTests:
         assert client_for(self.owner).get(self.url("", self.outside)).status_code == 404
 
     def test_export_csv_and_xlsx(self, setup):
+        inside_row = exported_row(self.url("_list"), self.inside, self.owner)
+        outside_row = exported_row(self.url("_list"), self.outside, self.owner)
+        assert inside_row != outside_row, \
+            f"make the samples differ in a visible column: both export as {inside_row}"
         client = client_for(self.owner)
-        response = client.get(self.url("_list"), {"export": "csv"})
-        assert response.status_code == 200
-        text = b"".join(response.streaming_content).decode("utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text)))
-        assert len(rows) >= 2  # header and the in-scope sample at least
-        assert str(self.outside) not in text or str(self.outside) == str(self.inside)
-        response = client.get(self.url("_list"), {"export": "xlsx"})
-        assert response.status_code == 200
-        sheet = load_workbook(io.BytesIO(response.content)).active
-        assert sheet.max_row == len(rows)
+        for fmt in ("csv", "xlsx"):
+            rows = export_rows(client, self.url("_list"), fmt)
+            assert inside_row in rows, (fmt, inside_row, rows)
+            assert outside_row not in rows, (fmt, outside_row)
 
     def test_stranger_cannot_reach(self, setup):
         assert client_for(self.stranger).get(self.url("", self.inside)).status_code == 404
@@ -244,8 +445,12 @@ class ModelViewTests(ReadOnlyModelViewTests):
         created = self.model.objects.order_by("-pk").first()
         assert ChangeRecord.objects.filter(model=self.label, object_id=str(created.pk),
                                            action="create").exists()
-        response = client.post(self.url("_edit", created), {**data, **self.edit_data})
-        assert response.status_code == 302
+        assert_instance_equal(created, data, client.get(self.url("_add")).context["form"])
+        edited = {**data, **self.edit_data}
+        response = client.post(self.url("_edit", created), edited)
+        assert response.status_code == 302, response.context["form"].errors if response.context else response
+        assert_instance_equal(created, edited,
+                              client.get(self.url("_edit", created)).context["form"])
         assert ChangeRecord.objects.filter(model=self.label, object_id=str(created.pk),
                                            action="update").exists()
         response = client.post(self.url("_delete", created))

@@ -119,7 +119,7 @@ def _station(region_code, user):
 @sample("party.stationservice")
 def _station_service(region_code, user):
     return _create(m.StationService, region_code, station=make_station(region_code), date=D,
-                   service="组织生活")
+                   service=f"组织生活第{next(_seq)}次")
 
 
 @sample("party.mobilemembership")

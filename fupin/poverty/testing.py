@@ -51,7 +51,7 @@ def make_household(region_code: str = VILLAGE_A, members: int = 2, **extra):
 
 @sample("poverty.household")
 def _household(region_code, user):
-    return make_household(region_code)
+    return make_household(region_code, main_cause="illness", monitored_group="marginal")
 
 
 @sample("poverty.person")
