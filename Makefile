@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
+# Two workers (the machines have two cores); a module-scoped fixture stays on one (conftest.py).
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
 export FUPIN_FAST_HASHER ?=
 
 .PHONY: fonts install demo serve test lint test-db test-browser test-postgres browser-deps vendor messages clean
@@ -37,11 +40,12 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 
 test: lint
-	FUPIN_FAST_HASHER=1 FUPIN_DATABASE_URL= $(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
+	FUPIN_FAST_HASHER=1 FUPIN_DATABASE_URL= $(BIN)/pytest -m "not browser" -q $(XDIST) $(PYTEST_ARGS)
 
-# The same suite on PostgreSQL (FUPIN_DATABASE_URL must point at a server; .ci/run sets it).
+# The same suite on PostgreSQL (FUPIN_DATABASE_URL must point at a server; .ci/run sets it);
+# pytest-django gives each worker its own test database (test_<name>_gw0, _gw1).
 test-db: install
-	FUPIN_FAST_HASHER=1 $(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
+	FUPIN_FAST_HASHER=1 $(BIN)/pytest -m "not browser" -q $(XDIST) $(PYTEST_ARGS)
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || { \

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.test import Client
 from django.urls import resolve, reverse
 from openpyxl import load_workbook
@@ -273,7 +274,7 @@ def assert_instance_equal(instance, data: dict, form) -> None:
             continue
         try:
             field = instance._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - a form-only field (e.g. a confirmation)
+        except FieldDoesNotExist:  # a form-only field
             continue
         if not getattr(field, "concrete", False):
             continue
