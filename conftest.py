@@ -27,30 +27,18 @@ def _shares_a_module_fixture(item) -> bool:
         for name, defs in info.name2fixturedefs.items() for fixturedef in defs)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_collection_modifyitems(config, items):
-    """`make test` runs on two workers (`-n 2 --dist loadgroup`): a module whose tests share a
-    module-scoped fixture (a demo province, a rollup data set) goes to one worker, so that the
-    fixture is built once; every other test goes to whichever worker is free.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Modules whose tests share a module-scoped fixture (a demo province, a rollup data set)
+    run first, each module's tests together.
 
-    Then, after pytest-django has put the tests that use `db` before the others: that split
-    such a module, so its fixture was torn down in between and built twice (27 s for the party
-    demo). Its tests are kept together, where its first test stands (no test here is
-    transactional, so the order pytest-django wants for those is kept)."""
-    shared = set()
-    for item in items:
-        if _shares_a_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-            shared.add(item.module)
-    result = yield
-    if shared:
-        grouped, placed = [], set()
-        for item in items:
-            module = getattr(item, "module", None)
-            if module not in shared:
-                grouped.append(item)
-            elif module not in placed:
-                placed.add(module)
-                grouped.extend(i for i in items if getattr(i, "module", None) is module)
-        items[:] = grouped
-    return result
+    Together: pytest-django runs the tests that use `db` before the others, which split such a
+    module, so its fixture was torn down in between and built twice (27 s for the party demo).
+    First: `make test` runs on two workers with `--dist loadscope` (a module's functions, or a
+    class, to one worker), so the long builds overlap the rest instead of trailing at the end.
+    No test here is transactional, so the order pytest-django wants for those is kept."""
+    modules = list(dict.fromkeys(item.module for item in items if _shares_a_module_fixture(item)))
+    if modules:
+        first = sorted((i for i in items if getattr(i, "module", None) in modules),
+                       key=lambda i: modules.index(i.module))  # stable: each module's own order
+        items[:] = first + [i for i in items if getattr(i, "module", None) not in modules]

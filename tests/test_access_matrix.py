@@ -69,9 +69,7 @@ def first_method(view) -> str:
     return "get"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", Role.ALL)
-def test_url_matrix(regions, role):
+def check_url_matrix(role):
     user = make_user(role, COUNTY_A)
     client = client_for(user)
     anonymous = Client()
@@ -110,9 +108,7 @@ def test_url_matrix(regions, role):
     assert not failures, failures
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", Role.ALL)
-def test_lists_and_exports_never_show_rows_outside_scope(regions, role):
+def check_lists_and_exports_never_show_rows_outside_scope(role):
     """Every list, and its CSV and XLSX export, holds the in-scope sample and not the one of
     another county; an export shows personal data only to roles that hold the permission."""
     from fupin.core.views import ObjectListView
@@ -178,9 +174,7 @@ def test_every_api_operation_declares_its_policy():
     assert not missing, missing
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", Role.ALL)
-def test_api_matrix(regions, role):
+def check_api_matrix(role):
     from fupin.accounts.models import ApiToken
 
     user = make_user(role, COUNTY_A)
@@ -211,6 +205,28 @@ def test_api_matrix(regions, role):
             if status != (404 if allowed else 403):
                 failures.append((path, "out of scope", status))
     assert not failures, failures
+
+
+@pytest.mark.django_db
+class RoleMatrix:
+    """The matrix for one role; one class per role below, so that the workers of `make test`
+    (xdist, one class to a worker) share the roles."""
+
+    role = ""
+
+    def test_urls(self, regions):
+        check_url_matrix(self.role)
+
+    def test_lists_and_exports(self, regions):
+        check_lists_and_exports_never_show_rows_outside_scope(self.role)
+
+    def test_api_operations(self, regions):
+        check_api_matrix(self.role)
+
+
+for _role in Role.ALL:
+    _name = "TestMatrix" + "".join(part.title() for part in _role.split("_"))
+    globals()[_name] = type(_name, (RoleMatrix,), {"role": _role})
 
 
 @pytest.mark.django_db
