@@ -15,7 +15,11 @@ A model's view tests are a class that declares data:
         owner_role = Role.ADMIN
         create_data = {...}; edit_data = {...}
 
-and inherits list, detail, create, edit, delete, history, export and permission tests.
+and inherits list, detail, create, edit, delete, history, export and permission tests that can
+fail: the saved record holds the submitted values (after create and after edit), every declared
+filter of the list must filter (its values derived from the in-scope sample, or declared in
+`filter_cases`), and the export must hold the in-scope sample's row and not the out-of-scope
+one's (a test fails when the two samples would export the same row).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ TOWNSHIP_A = "520102001000"
 VILLAGE_A = "520102001001"
 COUNTY_B = "520302000000"
 TOWNSHIP_B = "520302001000"
+TOWNSHIP_A2 = "520102002000"  # county A's other township: in scope, not above VILLAGE_A
 VILLAGE_B = "520302001001"
 
 TREE = [
@@ -212,7 +217,7 @@ def derived_filter_case(filterset, name: str, inside):
     field = filterset.form.fields[name]
     if isinstance(flt, RegionCodeFilter):
         code = _value_at(inside, flt.field_name) or ""
-        other = "520102002000" if not code.startswith("520102002") else "520102001000"
+        other = TOWNSHIP_A2 if not code.startswith(TOWNSHIP_A2[:9]) else TOWNSHIP_A
         return (code, other) if code else None
     if isinstance(field, forms.NullBooleanField):
         return "both"
