@@ -29,6 +29,7 @@ import datetime
 import functools
 import io
 import itertools
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -152,17 +153,23 @@ def view_class(url: str):
     return resolve(urlsplit(url).path).func.view_class
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
 def _cell_text(value) -> str:
-    """A cell as text, the same for CSV and XLSX (numbers, dates and booleans alike)."""
+    """A cell as text, the same for CSV and XLSX, whether a writer keeps numbers and dates as
+    text or as typed cells (500000.00, 500000.0 and 500000 all read "500000")."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
         return value.date().isoformat()
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
-    return str(value)
+    text = str(value)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) \
+            or _NUMBER.fullmatch(text) and "." in text:
+        return format(Decimal(text).normalize(), "f")
+    return text
 
 
 def exported_row(list_url: str, obj, user) -> list[str]:
@@ -182,7 +189,7 @@ def export_rows(client, list_url: str, fmt: str, params: dict | None = None) -> 
     if fmt == "csv":
         text = b"".join(response.streaming_content).decode("utf-8-sig") \
             if response.streaming else response.content.decode("utf-8-sig")
-        return list(csv.reader(io.StringIO(text)))
+        return [[_cell_text(v) for v in row] for row in csv.reader(io.StringIO(text))]
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     # Trailing empty cells are not written by every writer.
