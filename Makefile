@@ -5,6 +5,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?=
+# Two workers (the machines have two cores): a module's functions, or a class, go to one worker,
+# so a module-scoped fixture (the demo province) is built once (see conftest.py). loadgroup
+# would be finer, but pytest-xdist 3.8 does not group under pytest 9 (it sets a removed
+# attribute), so its marks would be ignored.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadscope
 export FUPIN_FAST_HASHER ?=
 
 .PHONY: fonts install demo serve test lint test-db test-browser test-postgres browser-deps vendor messages clean
@@ -39,11 +45,12 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 
 test: lint
-	FUPIN_FAST_HASHER=1 FUPIN_DATABASE_URL= $(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
+	FUPIN_FAST_HASHER=1 FUPIN_DATABASE_URL= $(BIN)/pytest -m "not browser" -q $(XDIST) $(PYTEST_ARGS)
 
-# The same suite on PostgreSQL (FUPIN_DATABASE_URL must point at a server; .ci/run sets it).
+# The same suite on PostgreSQL (FUPIN_DATABASE_URL must point at a server; .ci/run sets it);
+# pytest-django gives each worker its own test database (test_<name>_gw0, _gw1).
 test-db: install
-	FUPIN_FAST_HASHER=1 $(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
+	FUPIN_FAST_HASHER=1 $(BIN)/pytest -m "not browser" -q $(XDIST) $(PYTEST_ARGS)
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || { \

@@ -14,8 +14,18 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fupin.api import api
-from fupin.core.policy import RULES, Role, can
-from fupin.core.testing import COUNTY_A, VILLAGE_A, VILLAGE_B, client_for, make_user, sample_for
+from fupin.core.masking import mask
+from fupin.core.policy import RULES, Role, can, has_personal_data_permission
+from fupin.core.testing import (
+    COUNTY_A,
+    VILLAGE_A,
+    VILLAGE_B,
+    client_for,
+    export_rows,
+    exported_row,
+    make_user,
+    sample_for,
+)
 from fupin.core.views import AccessMixin
 
 SKIP_NAMESPACES = {"admin", "api"}  # admin: tested below; api: through its schema
@@ -59,9 +69,7 @@ def first_method(view) -> str:
     return "get"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", Role.ALL)
-def test_url_matrix(regions, role):
+def check_url_matrix(role):
     user = make_user(role, COUNTY_A)
     client = client_for(user)
     anonymous = Client()
@@ -100,28 +108,56 @@ def test_url_matrix(regions, role):
     assert not failures, failures
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", Role.ALL)
-def test_lists_never_show_rows_outside_scope(regions, role):
+def check_lists_and_exports_never_show_rows_outside_scope(role):
+    """Every list, and its CSV and XLSX export, holds the in-scope sample and not the one of
+    another county; an export shows personal data only to roles that hold the permission."""
     from fupin.core.views import ObjectListView
 
     user = make_user(role, COUNTY_A)
     client = client_for(user)
+    unmasked = has_personal_data_permission(user)
+    failures = []
     for route, pattern, _ns in URLS:
         view = pattern.callback.view_class
         if not issubclass(view, ObjectListView) or not can(user, view.model, "view") \
                 or view.model.region_field is None:
             continue
         label = view.model._meta.label_lower
+        url = fill(route, "")
         inside = sample_for(label, VILLAGE_A, user)
         outside = sample_for(label, VILLAGE_B, None)
-        for fmt in (None, "csv"):
-            response = client.get(fill(route, ""), {"export": fmt} if fmt else {})
-            assert response.status_code == 200, route
-            if fmt is None:
-                pks = {o.pk for o in response.context["table"].data}
-                assert outside.pk not in pks, (route, role)
-                assert inside.pk in pks, (route, role)
+        response = client.get(url)
+        assert response.status_code == 200, route
+        pks = {o.pk for o in response.context["table"].data}
+        assert outside.pk not in pks, (route, role)
+        assert inside.pk in pks, (route, role)
+        inside_row = exported_row(url, inside, user)
+        outside_row = exported_row(url, outside, user)
+        if inside_row == outside_row:
+            failures.append((route, "make the samples differ in a visible column", inside_row))
+            continue
+        # field -> (the value as an unmasked export shows it, the same masked)
+        personal = {name: (_shown(inside, name), str(mask(getattr(inside, name), kind)))
+                    for name, kind in getattr(view.model, "personal_fields", {}).items()
+                    if name in view.table_class.base_columns and getattr(inside, name)}
+        for fmt in ("csv", "xlsx"):
+            rows = export_rows(client, url, fmt)
+            if inside_row not in rows:
+                failures.append((route, fmt, "in-scope row missing", inside_row))
+            if outside_row in rows:
+                failures.append((route, fmt, "out-of-scope row exported", outside_row))
+            cells = {cell for row in rows for cell in row}
+            for name, (shown, masked) in personal.items():
+                if (shown in cells) is not unmasked:
+                    failures.append((route, fmt, name, "shown" if shown in cells else "masked"))
+                if not unmasked and masked not in cells:
+                    failures.append((route, fmt, name, "masked value missing", masked))
+    assert not failures, failures
+
+
+def _shown(obj, name: str) -> str:
+    display = getattr(obj, f"get_{name}_display", None)
+    return str(display() if callable(display) else getattr(obj, name))
 
 
 def api_operations():
@@ -138,9 +174,7 @@ def test_every_api_operation_declares_its_policy():
     assert not missing, missing
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", Role.ALL)
-def test_api_matrix(regions, role):
+def check_api_matrix(role):
     from fupin.accounts.models import ApiToken
 
     user = make_user(role, COUNTY_A)
@@ -161,8 +195,9 @@ def test_api_matrix(regions, role):
         if Client().generic(method.upper(), url).status_code != 401:
             failures.append((path, "anonymous"))
         status = client.generic(method.upper(), url).status_code
-        # A write sent without its body gets past the role and the scope, then is invalid.
-        reached = 200 if method == "get" else 422
+        # A write sent without its body gets past the role and the scope, then is invalid; a
+        # delete needs no body and is done.
+        reached = {"get": 200, "delete": 204}.get(method, 422)
         if status != (reached if allowed else 403):
             failures.append((path, "in scope", status))
         if has_param and policy["model"] is not None:
@@ -171,6 +206,28 @@ def test_api_matrix(regions, role):
             if status != (404 if allowed else 403):
                 failures.append((path, "out of scope", status))
     assert not failures, failures
+
+
+@pytest.mark.django_db
+class RoleMatrix:
+    """The matrix for one role; one class per role below, so that the workers of `make test`
+    (xdist, one class to a worker) share the roles."""
+
+    role = ""
+
+    def test_urls(self, regions):
+        check_url_matrix(self.role)
+
+    def test_lists_and_exports(self, regions):
+        check_lists_and_exports_never_show_rows_outside_scope(self.role)
+
+    def test_api_operations(self, regions):
+        check_api_matrix(self.role)
+
+
+for _role in Role.ALL:
+    _name = "TestMatrix" + "".join(part.title() for part in _role.split("_"))
+    globals()[_name] = type(_name, (RoleMatrix,), {"role": _role})
 
 
 @pytest.mark.django_db

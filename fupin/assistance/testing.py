@@ -3,7 +3,7 @@ inside a given region (see fupin.core.testing.SAMPLES).
 
 A helper (role `helper`) sees only the households paired with their member record, so when
 the user a sample is made for is a helper inside the region, the sample's household is paired
-with them (fupin.core.testing.helped_by; the poverty samples do the same).
+with them; `_pair_poverty_samples` does the same for the poverty registry's samples.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import itertools
 from fupin.assistance import models as m
 from fupin.core.context import acting_as
 from fupin.core.policy import Role, role_of
-from fupin.core.testing import helped_by, make_household, member_of, sample
-from fupin.party.testing import make_member, make_org
+from fupin.core.testing import adapt_samples, sample
+from fupin.party.testing import make_member, make_org, member_of
+from fupin.poverty.testing import make_household
 from fupin.regions.scope import is_within
 
 _seq = itertools.count(1)
@@ -35,6 +36,29 @@ def is_helper_here(user, region_code) -> bool:
 def pair(household, helper, starts_on=D, **extra):
     return _create(m.Pairing, household.region_code, household=household, helper=helper,
                    starts_on=starts_on, **extra)
+
+
+def helped_by(household, user):
+    """Pair `household` with `user` when the user is a helper (a helper sees only the
+    households paired with their member record) and it has no current helper yet."""
+    if user is None or role_of(user) != Role.HELPER:
+        return household
+    if not m.Pairing._base_manager.filter(household=household, ends_on__isnull=True).exists():
+        pair(household, member_of(user, household.region_code),
+             starts_on=datetime.date(2020, 1, 1))
+    return household
+
+
+# The poverty samples whose rows a helper sees through their household's pairing.
+_HOUSEHOLD_OF = {"poverty.household": lambda o: o, "poverty.person": lambda o: o.household,
+                 "poverty.incomerecord": lambda o: o.household,
+                 "poverty.procedure": lambda o: o.household}
+
+
+@adapt_samples
+def _pair_poverty_samples(label, instance, user):
+    if label in _HOUSEHOLD_OF:
+        helped_by(_HOUSEHOLD_OF[label](instance), user)
 
 
 def helped_household(region_code, user=None, **extra):
@@ -131,7 +155,7 @@ def _contact_visit(region_code, user):
 def _branch_pairing(region_code, user):
     return _create(m.BranchPairing, region_code, village_org=make_org(region_code),
                    helping_org=make_org(region_code, name="县财政局机关党支部"),
-                   helping_kind="organ", starts_on=D)
+                   helping_kind="organ", starts_on=D, agreed_actions="资助修建村活动室")
 
 
 @sample("assistance.pairing")
@@ -139,7 +163,9 @@ def _pairing(region_code, user):
     household = make_household(region_code)
     helper = member_of(user, region_code) if is_helper_here(user, region_code) \
         else make_member(region_code)
-    return pair(household, helper)
+    # An ended pairing (history is kept), so that its end reason can be filtered on.
+    return pair(household, helper, ends_on=datetime.date(2025, 9, 30),
+                end_reason="helper_changed", unit_level="county", helper_unit="县财政局")
 
 
 @sample("assistance.visit")
@@ -153,7 +179,7 @@ def _visit(region_code, user):
 @sample("assistance.measure")
 def _measure(region_code, user):
     return _create(m.Measure, region_code, household=helped_household(region_code, user),
-                   kind="industry", year=2025)
+                   kind="industry", year=2025, description="发展生猪养殖")
 
 
 @sample("assistance.villageplan")

@@ -50,6 +50,17 @@ def make_station(region_code, **extra):
             location=extra.pop("location", "广州"), **extra)
 
 
+def member_of(user, region_code):
+    """The user's party-member record, made (in `region_code`) and linked on first use."""
+    if user.member_id:
+        return user.member
+    member = make_member(region_code)
+    with acting_as(None, label="test"):
+        user.member = member
+        user.save(update_fields=["member"])
+    return member
+
+
 def make_committee(region_code, kind="branch"):
     with acting_as(None, label="test"):
         return m.Committee.objects.create(kind=kind, region_code=region_code,
@@ -108,7 +119,7 @@ def _station(region_code, user):
 @sample("party.stationservice")
 def _station_service(region_code, user):
     return _create(m.StationService, region_code, station=make_station(region_code), date=D,
-                   service="组织生活")
+                   service=f"组织生活第{next(_seq)}次")
 
 
 @sample("party.mobilemembership")

@@ -8,8 +8,9 @@ import pytest
 
 from fupin.analytics import rollups
 from fupin.core.context import acting_as
-from fupin.core.testing import COUNTY_A, PROVINCE, VILLAGE_A, VILLAGE_B, make_household
+from fupin.core.testing import COUNTY_A, PROVINCE, VILLAGE_A, VILLAGE_B
 from fupin.poverty.models import VillageProfile
+from fupin.poverty.testing import make_household
 
 pytestmark = pytest.mark.browser
 

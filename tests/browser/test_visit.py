@@ -8,8 +8,9 @@ import pytest
 from fupin.assistance.models import Pairing, Visit
 from fupin.core.context import acting_as
 from fupin.core.policy import Role
-from fupin.core.testing import COUNTY_A, VILLAGE_A, make_household
+from fupin.core.testing import COUNTY_A, VILLAGE_A
 from fupin.party.testing import make_member
+from fupin.poverty.testing import make_household
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,11 @@ from django.db import transaction
 from fupin.analytics import rollups
 from fupin.analytics.models import Rollup
 from fupin.core.context import acting_as
-from fupin.core.testing import COUNTY_A, TOWNSHIP_A, VILLAGE_A, VILLAGE_B, make_household
+from fupin.core.testing import COUNTY_A, TOWNSHIP_A, VILLAGE_A, VILLAGE_B
 from fupin.ingest import pipeline
 from fupin.ingest.testing import household_rows, write_rows
 from fupin.poverty.models import Household
+from fupin.poverty.testing import make_household
 
 VILLAGE_A2 = "520102001002"
 

@@ -30,11 +30,11 @@ from fupin.core.testing import (
     VILLAGE_A,
     VILLAGE_B,
     client_for,
-    make_household,
     make_user,
 )
 from fupin.party.testing import make_member, make_org
 from fupin.poverty.models import VillageProfile
+from fupin.poverty.testing import make_household
 from fupin.regions.models import Region
 
 YEAR = 2016

@@ -17,9 +17,10 @@ from fupin.core.actions import ActionRefused, NotPermitted
 from fupin.core.context import acting_as
 from fupin.core.models import ChangeRecord, Parameter
 from fupin.core.policy import Role, restrict
-from fupin.core.testing import COUNTY_A, TOWNSHIP_A, VILLAGE_A, VILLAGE_B, make_household
+from fupin.core.testing import COUNTY_A, TOWNSHIP_A, VILLAGE_A, VILLAGE_B
 from fupin.party.testing import make_member, make_org
 from fupin.poverty.models import Household, Person, VillageProfile
+from fupin.poverty.testing import make_household
 
 D = datetime.date
 VILLAGE_A2 = "520102001002"

@@ -18,11 +18,12 @@ from fupin.core.context import acting_as
 from fupin.core.idnumber import make as make_id
 from fupin.core.models import ChangeRecord
 from fupin.core.policy import Role
-from fupin.core.testing import COUNTY_A, TOWNSHIP_A, VILLAGE_A, VILLAGE_B, make_household
+from fupin.core.testing import COUNTY_A, TOWNSHIP_A, VILLAGE_A, VILLAGE_B
 from fupin.ingest import exporting, pipeline
 from fupin.ingest import registry as registries
 from fupin.ingest.testing import write_rows
 from fupin.party.testing import make_member, make_org
+from fupin.poverty.testing import make_household
 
 pytestmark = pytest.mark.django_db
 VILLAGE_A2 = "520102001002"

@@ -32,11 +32,11 @@ from fupin.core.testing import (
     ModelViewTests,
     ReadOnlyModelViewTests,
     client_for,
-    make_household,
     make_user,
 )
 from fupin.party.testing import make_member, make_org
 from fupin.poverty.models import VillageProfile
+from fupin.poverty.testing import make_household
 
 TODAY = timezone.localdate()
 D = datetime.date(2025, 3, 1)

@@ -88,3 +88,47 @@ def test_log_filter_scrubs_tracebacks(caplog):
     assert "52010219900101123X" not in record.exc_text
     assert "520102********123X" in record.exc_text
     assert "52010219900101123X" not in logging.Formatter().format(record)
+
+
+# Roles that read persons but hold no personal-data permission (design §4): they see every
+# ID number masked, wherever it is shown.
+MASKED_ROLES = {Role.INSPECTOR, Role.VIEWER}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.ALL)
+def test_id_number_is_masked_on_page_export_and_history_for_roles_without_the_permission(
+        regions, role):
+    from django.urls import reverse
+
+    from fupin.core.models import ChangeRecord
+    from fupin.core.policy import can
+    from fupin.core.testing import COUNTY_A, export_rows, sample_for
+
+    user = make_user(role, COUNTY_A)
+    person = sample_for("poverty.person", VILLAGE_A, user)
+    raw, masked = person.id_number, mask(person.id_number, "id_number")
+    unmasked = role not in MASKED_ROLES
+    client = client_for(user)
+
+    page = client.get(reverse("poverty:person", kwargs={"pk": person.pk}))
+    assert page.status_code == 200
+    assert (raw in page.content.decode()) is unmasked
+    assert unmasked or masked in page.content.decode()
+
+    history = str([record.diff for record in page.context["history"]])
+    assert masked in history or raw in history, "the creation is in the history"
+    assert (raw in history) is unmasked
+
+    for fmt in ("csv", "xlsx"):
+        cells = {cell for row in export_rows(client, "/poverty/persons/", fmt) for cell in row}
+        assert (raw in cells) is unmasked, fmt
+        assert unmasked or masked in cells, fmt
+
+    if can(user, ChangeRecord, "view"):
+        record = ChangeRecord.objects.filter(model="poverty.person", object_id=str(person.pk),
+                                             action="create").get()
+        assert record.after["id_number"] == raw  # stored whole, masked when shown
+        audit = client.get(f"/audit/{record.pk}/").content.decode()
+        assert (raw in audit) is unmasked
+        assert unmasked or masked in audit

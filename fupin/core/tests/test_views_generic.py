@@ -212,7 +212,7 @@ def test_many_orgs_are_chosen_by_code_among_those_in_scope(regions, monkeypatch)
 
 
 def test_person_add_page_takes_the_household_it_was_opened_from(regions):
-    from fupin.core.testing import make_household
+    from fupin.poverty.testing import make_household
 
     household, outside = make_household(VILLAGE_A), make_household(VILLAGE_B)
     client = client_for(make_user(Role.POVERTY_OFFICE, COUNTY_A))

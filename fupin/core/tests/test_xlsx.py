@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from fupin.core import xlsx
-from fupin.core.testing import client_for, make_household, make_user
+from fupin.core.testing import client_for, make_user
+from fupin.poverty.testing import make_household
 
 ATTACKS = ['=HYPERLINK("http://evil","x")', "+1+1", "@SUM(A1)", "-2+3", "\tTAB", "\r=1"]
 FORMULA_CHARS = tuple(xlsx.FORMULA_START)

@@ -13,10 +13,11 @@ from django.utils import translation
 from fupin.core.context import acting_as
 from fupin.core.models import ChangeRecord, Parameter
 from fupin.core.policy import Role
-from fupin.core.testing import COUNTY_A, TOWNSHIP_A, VILLAGE_A, VILLAGE_B, make_household
+from fupin.core.testing import COUNTY_A, TOWNSHIP_A, VILLAGE_A, VILLAGE_B
 from fupin.poverty import actions
 from fupin.poverty.actions import ActionRefused, NotPermitted
 from fupin.poverty.models import Household, IncomeRecord, Procedure, ProcedureStep
+from fupin.poverty.testing import make_household
 
 D = datetime.date(2024, 3, 1)
 NEEDS = {name: True for name in Household.BASIC_NEEDS}

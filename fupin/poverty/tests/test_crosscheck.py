@@ -3,8 +3,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from fupin.core.models import ChangeRecord
-from fupin.core.testing import VILLAGE_A, VILLAGE_B, make_household
+from fupin.core.testing import VILLAGE_A, VILLAGE_B
 from fupin.poverty.models import CrosscheckLead, Household
+from fupin.poverty.testing import make_household
 
 pytestmark = pytest.mark.django_db
 

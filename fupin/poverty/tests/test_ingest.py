@@ -15,10 +15,11 @@ from fupin.core.context import acting_as
 from fupin.core.idnumber import make as make_id
 from fupin.core.models import ChangeRecord
 from fupin.core.policy import Role
-from fupin.core.testing import VILLAGE_A, VILLAGE_B, make_household
+from fupin.core.testing import VILLAGE_A, VILLAGE_B
 from fupin.ingest import exporting, pipeline
 from fupin.ingest.testing import household_rows, write_rows
 from fupin.poverty.models import Household, Person
+from fupin.poverty.testing import make_household
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,12 @@ from django.utils import translation
 import fupin.urls as root_urls
 from fupin.core import pdf
 from fupin.core.policy import Role
-from fupin.core.testing import COUNTY_A, COUNTY_B, TOWNSHIP_A, VILLAGE_A, client_for, make_household
+from fupin.core.testing import COUNTY_A, COUNTY_B, TOWNSHIP_A, VILLAGE_A, client_for
 from fupin.poverty import actions, notices
 from fupin.poverty import urls as poverty_urls
 from fupin.poverty.choices import Health
 from fupin.poverty.models import Person
+from fupin.poverty.testing import make_household
 
 # The notice URLs under the poverty namespace, whether or not poverty/urls.py includes them yet.
 _names = {p.name for p in poverty_urls.urlpatterns}

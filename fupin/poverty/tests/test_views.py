@@ -11,7 +11,6 @@ from fupin.core.testing import (
     ModelViewTests,
     ReadOnlyModelViewTests,
     client_for,
-    make_household,
     make_user,
 )
 from fupin.poverty.models import (
@@ -22,6 +21,7 @@ from fupin.poverty.models import (
     Procedure,
     VillageProfile,
 )
+from fupin.poverty.testing import make_household
 
 
 class TestHouseholdViews(ModelViewTests):

@@ -14,12 +14,13 @@ from fupin.core.context import acting_as
 from fupin.core.demo import DemoContext
 from fupin.core.models import ChangeRecord, Parameter
 from fupin.core.policy import Role
-from fupin.core.testing import COUNTY_A, VILLAGE_A, VILLAGE_B, make_household
+from fupin.core.testing import COUNTY_A, VILLAGE_A, VILLAGE_B
 from fupin.poverty import actions
 from fupin.poverty import workflows as wf
 from fupin.poverty.choices import ProcedureKind
 from fupin.poverty.demo import in_progress as demo_procedures
 from fupin.poverty.models import Household, PovertyLine, Procedure, ProcedureStep
+from fupin.poverty.testing import make_household
 
 D = datetime.date(2024, 3, 1)
 
