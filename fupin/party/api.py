@@ -9,6 +9,7 @@ from ninja import Router
 from fupin.core.api import Out, crud
 from fupin.party import filtersets as f
 from fupin.party import forms
+from fupin.party import models as m
 from fupin.party.models import Cadre, Commitment, OrgMeeting, PartyMember, PartyOrg
 
 router = Router(tags=["party"])
@@ -87,3 +88,20 @@ crud(router, "/cadres/", Cadre, f.CadreFilterSet, forms.CadreForm, out=CadreOut,
      ordering=["region_code", "name"])
 # A model that needs no output of its own: every field, related records by id (model_out).
 crud(router, "/commitments/", Commitment, f.CommitmentFilterSet, forms.CommitmentForm)
+crud(router, "/posts/", m.MemberPost, f.MemberPostFilterSet, forms.MemberPostForm)
+crud(router, "/zones/", m.ResponsibilityZone, f.ResponsibilityZoneFilterSet,
+     forms.ResponsibilityZoneForm)
+crud(router, "/stations/", m.ServiceStation, f.ServiceStationFilterSet, forms.ServiceStationForm)
+crud(router, "/station-services/", m.StationService, f.StationServiceFilterSet,
+     forms.StationServiceForm)
+crud(router, "/care-visits/", m.CareVisit, f.CareVisitFilterSet, forms.CareVisitForm)
+crud(router, "/committees/", m.Committee, f.CommitteeFilterSet, forms.CommitteeForm)
+crud(router, "/cadre-careers/", m.CadreCareer, f.CadreCareerFilterSet, forms.CadreCareerForm)
+crud(router, "/cadre-welfare/", m.CadreWelfare, f.CadreWelfareFilterSet, forms.CadreWelfareForm)
+# Read-only: these change only through actions.py (transfers, elections, posts of the two
+# committees, mobile members' registration), as on their pages.
+crud(router, "/transfers/", m.Transfer, f.TransferFilterSet)
+crud(router, "/mobile-members/", m.MobileMembership, f.MobileMembershipFilterSet)
+crud(router, "/cadre-positions/", m.CadrePosition, f.CadrePositionFilterSet)
+crud(router, "/elections/", m.Election, f.ElectionFilterSet)
+crud(router, "/candidates/", m.Candidate, f.CandidateFilterSet)

@@ -9,7 +9,15 @@ from ninja import Router, Schema
 from fupin.core.api import Out, crud, rows
 from fupin.poverty import filtersets as f
 from fupin.poverty import forms
-from fupin.poverty.models import Household, Person, PovertyLine, VillageProfile
+from fupin.poverty.models import (
+    CrosscheckLead,
+    Household,
+    IncomeRecord,
+    Person,
+    PovertyLine,
+    Procedure,
+    VillageProfile,
+)
 
 router = Router(tags=["poverty"])
 
@@ -95,3 +103,8 @@ crud(router, "/villages/", VillageProfile, f.VillageProfileFilterSet,
 # Province-wide figures: everyone reads them whole; they are changed on their pages.
 crud(router, "/lines/", PovertyLine, out=PovertyLineOut, operations=("list",), paginated=False,
      ordering=["year"])
+# Read-only, as on their pages: incomes are written by the household's income action or an
+# import, procedures step by step through actions.py, leads by `fupin crosscheck`.
+crud(router, "/incomes/", IncomeRecord, ordering=["region_code", "household_id", "-year"])
+crud(router, "/procedures/", Procedure, f.ProcedureFilterSet, ordering=["-started_on", "id"])
+crud(router, "/crosscheck-leads/", CrosscheckLead, f.CrosscheckLeadFilterSet, ordering=["id"])

@@ -26,6 +26,58 @@ class TestCommitmentAPI(ModelAPITests):
     path, views = f"{API}commitments/", v.TestCommitmentViews
 
 
+class TestMemberPostAPI(ModelAPITests):
+    path, views = f"{API}posts/", v.TestMemberPostViews
+
+
+class TestResponsibilityZoneAPI(ModelAPITests):
+    path, views = f"{API}zones/", v.TestResponsibilityZoneViews
+
+
+class TestServiceStationAPI(ModelAPITests):
+    path, views = f"{API}stations/", v.TestServiceStationViews
+
+
+class TestStationServiceAPI(ModelAPITests):
+    path, views = f"{API}station-services/", v.TestStationServiceViews
+
+
+class TestCareVisitAPI(ModelAPITests):
+    path, views = f"{API}care-visits/", v.TestCareVisitViews
+
+
+class TestCommitteeAPI(ModelAPITests):
+    path, views = f"{API}committees/", v.TestCommitteeViews
+
+
+class TestCadreCareerAPI(ModelAPITests):
+    path, views = f"{API}cadre-careers/", v.TestCadreCareerViews
+
+
+class TestCadreWelfareAPI(ModelAPITests):
+    path, views = f"{API}cadre-welfare/", v.TestCadreWelfareViews
+
+
+class TestTransferAPI(ModelAPITests):
+    path, views, operations = f"{API}transfers/", v.TestTransferViews, ("list", "detail")
+
+
+class TestMobileMembershipAPI(ModelAPITests):
+    path, views, operations = f"{API}mobile-members/", v.TestMobileMembershipViews, ("list", "detail")
+
+
+class TestCadrePositionAPI(ModelAPITests):
+    path, views, operations = f"{API}cadre-positions/", v.TestCadrePositionViews, ("list", "detail")
+
+
+class TestElectionAPI(ModelAPITests):
+    path, views, operations = f"{API}elections/", v.TestElectionViews, ("list", "detail")
+
+
+class TestCandidateAPI(ModelAPITests):
+    path, views, operations = f"{API}candidates/", v.TestCandidateViews, ("list", "detail")
+
+
 def test_a_made_output_schema_names_related_records_by_id(regions):
     from fupin.core.policy import Role
     from fupin.core.testing import VILLAGE_A, make_user, sample_for

@@ -18,6 +18,20 @@ class TestVillageProfileAPI(ModelAPITests):
     path, views = f"{API}villages/", v.TestVillageProfileViews
 
 
+class TestIncomeRecordAPI(ModelAPITests):
+    path, views, operations = f"{API}incomes/", v.TestIncomeRecordViews, ("list", "detail")
+    region_filter = False  # the income list has no filters of its own, on the page either
+
+
+class TestProcedureAPI(ModelAPITests):
+    path, views, operations = f"{API}procedures/", v.TestProcedureViews, ("list", "detail")
+
+
+class TestCrosscheckLeadAPI(ModelAPITests):
+    path, views, operations = f"{API}crosscheck-leads/", v.TestCrosscheckLeadViews, \
+        ("list", "detail")
+
+
 def test_poverty_lines_are_one_list_for_everyone(regions, make_user):
     from fupin.core.policy import Role
     from fupin.core.testing_api import token_client
