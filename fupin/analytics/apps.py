@@ -8,6 +8,7 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("analytics")
 
     def ready(self) -> None:
-        from fupin.analytics import panels, signals  # noqa: F401  (panels registers itself)
+        from fupin.analytics import panels, party_figures, signals  # noqa: F401  (panels registers itself)
 
+        party_figures.register()
         signals.connect()

@@ -318,46 +318,43 @@ def meeting_period(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 @source(("party.orgmeeting", "party.partyorg"),
         ("orgs_required_to_meet", "orgs_meeting_requirement"))
 def _meetings(code):
-    """rules.meeting_shortfalls for every organization at once: the meetings of the period read
-    once, each placed in its calendar window, then each org's alive windows checked."""
-    import bisect
-
-    from fupin.core import params
+    """rules.meeting_shortfalls for every organization at once (rules.meeting_compliance)."""
     from fupin.party import rules
     from fupin.party.models import OrgMeeting, PartyOrg
 
     start, end = meeting_period(today())
-    frequency = {k: int(v) for k, v in params.get(rules.MEETING_MONTHS).items()}
-    kinds_for = {k: v for k, v in params.get(rules.MEETING_KINDS).items() if v}
-    windows = {kind: rules.windows(start, end, frequency[kind]) for kind in frequency}
-    starts = {kind: [a for a, _b in w] for kind, w in windows.items()}
-    orgs = PartyOrg._base_manager.filter(kind__in=list(kinds_for)).exclude(
-        dissolved_on__lt=start)
-    meetings = OrgMeeting._base_manager.filter(date__gte=start, date__lte=end)
+    orgs, meetings = PartyOrg._base_manager.all(), OrgMeeting._base_manager.all()
     if code:
         orgs, meetings = orgs.filter(within(code)), meetings.filter(within(code))
-    held = set()
-    for org_id, kind, day in meetings.values_list("org_id", "kind", "date").iterator(
-            chunk_size=20000):
-        if kind in windows:
-            i = bisect.bisect_right(starts[kind], day) - 1
-            if i >= 0 and day <= windows[kind][i][1]:
-                held.add((org_id, kind, i))
-    required: dict[str, int] = {}
-    meeting: dict[str, int] = {}
-    for pk, kind, region, founded, dissolved in orgs.values_list(
-            "pk", "kind", "region_code", "founded_on", "dissolved_on").iterator(chunk_size=20000):
-        due = [(k, i) for k in kinds_for[kind] for i, (a, b) in enumerate(windows[k])
-               if (founded is None or founded <= a) and (dissolved is None or dissolved >= b)]
-        if not due:
-            continue
-        required[region] = required.get(region, 0) + 1
-        if all((pk, k, i) in held for k, i in due):
-            meeting[region] = meeting.get(region, 0) + 1
-    for region, n in required.items():
-        yield "orgs_required_to_meet", region, NOW, "", n
-    for region, n in meeting.items():
-        yield "orgs_meeting_requirement", region, NOW, "", n
+    counts = rules.meeting_compliance(orgs, start, end, meetings)
+    for region, (required, meeting) in counts.items():
+        yield "orgs_required_to_meet", region, NOW, "", required
+        if meeting:
+            yield "orgs_meeting_requirement", region, NOW, "", meeting
+
+
+# --- village cadres page (party:cadre_derived) ---------------------------------------------------
+indicator("cross_member_cadres", _("cadres on both committees of their village"),
+          UNITS["persons"], group=G)
+
+
+@source(("party.cadreposition", "party.committee"), ("cross_member_cadres",))
+def _cross_members(code):
+    """rules.cross_members counted: cadres holding a current post on the branch committee and
+    on the villagers' committee of the same village."""
+    from django.db.models import Exists, OuterRef
+
+    from fupin.party.models import CadrePosition
+
+    day = today()
+    current = (Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day)))
+    positions = CadrePosition._base_manager.filter(current)
+    region = "committee__region_code"
+    other = positions.filter(cadre=OuterRef("cadre"), committee__kind="villagers",
+                             committee__region_code=OuterRef(region))
+    rows = positions.filter(committee__kind="branch").filter(Exists(other))
+    yield from grouped(rows, "cross_member_cadres", code, value=Count("cadre", distinct=True),
+                       region_field=region)
 
 
 # --- assistance -------------------------------------------------------------------------------

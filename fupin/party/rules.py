@@ -11,6 +11,7 @@ pages call the derivations with querysets they obtained through `restrict()`:
 - `one_shoulder(...)`, `cross_members(...)`, `college_graduate_villages(...)`: derived from
   current CadrePosition rows (一肩挑, 交叉任职, 一村一名大学生), never typed in;
 - `meeting_shortfalls(orgs, start, end)`: 三会一课 required against held, per org and kind;
+  `meeting_compliance(orgs, start, end)`: the same counted per region, for many orgs at once;
 - the election arithmetic (`shortlist_size`, `pick_shortlist`, `quorum_met`, `pick_elected`).
 
 A source given as a region code (a str) reads every row under it: the caller answers for the
@@ -346,6 +347,13 @@ def one_shoulder(source, on: datetime.date | None = None) -> list[CrossMember]:
     return [r for r in cross_members(source, on) if r.is_one_shoulder]
 
 
+def committee_villages(source, on: datetime.date | None = None) -> set[str]:
+    """The regions whose branch committee has someone in office on `on`: what the 一肩挑 and
+    college-graduate shares are taken of."""
+    return set(current_positions(source, on).filter(committee__kind=c.CommitteeKind.BRANCH)
+               .order_by().values_list("committee__region_code", flat=True).distinct())
+
+
 def is_college_graduate(cadre: Cadre) -> bool:
     return bool(cadre.is_college_graduate or cadre.education == Education.COLLEGE)
 
@@ -442,6 +450,44 @@ def meeting_shortfalls(orgs: QuerySet | Iterable[PartyOrg], period_start: dateti
             counts.append(KindCount(kind, months, len(alive), len(held), missing))
         result.append(OrgShortfall(org, counts))
     return result
+
+
+def meeting_compliance(orgs: QuerySet, period_start: datetime.date, period_end: datetime.date,
+                       meetings: QuerySet | None = None) -> dict[str, list[int]]:
+    """region code -> [organizations that must hold a meeting in the period, those that held
+    every required one]: what `meeting_shortfalls` says, counted for many organizations at
+    once. The meetings of the period are read once (`meetings`, default those of `orgs`) and
+    each is placed in its calendar window, so a province costs two scans, not one list per org.
+    `orgs`: PartyOrg rows (a restricted queryset, or the base manager's for the rollups)."""
+    import bisect
+
+    frequency = {k: int(v) for k, v in params.get(MEETING_MONTHS).items()}
+    kinds_for = {k: v for k, v in params.get(MEETING_KINDS).items() if v}
+    spans = {kind: windows(period_start, period_end, frequency[kind]) for kind in frequency}
+    starts = {kind: [a for a, _b in w] for kind, w in spans.items()}
+    orgs = orgs.filter(kind__in=list(kinds_for)).exclude(dissolved_on__lt=period_start)
+    if meetings is None:
+        meetings = OrgMeeting._base_manager.filter(org__in=orgs.values("pk"))
+    meetings = meetings.filter(date__gte=period_start, date__lte=period_end)
+    held = set()
+    for org_id, kind, day in meetings.order_by().values_list("org_id", "kind", "date").iterator(
+            chunk_size=20000):
+        if kind in spans:
+            i = bisect.bisect_right(starts[kind], day) - 1
+            if i >= 0 and day <= spans[kind][i][1]:
+                held.add((org_id, kind, i))
+    counts: dict[str, list[int]] = {}
+    for pk, kind, region, founded, dissolved in orgs.order_by().values_list(
+            "pk", "kind", "region_code", "founded_on", "dissolved_on").iterator(chunk_size=20000):
+        due = [(k, i) for k in kinds_for[kind] for i, (a, b) in enumerate(spans[k])
+               if (founded is None or founded <= a) and (dissolved is None or dissolved >= b)]
+        if not due:
+            continue
+        row = counts.setdefault(region, [0, 0])
+        row[0] += 1
+        if all((pk, k, i) in held for k, i in due):
+            row[1] += 1
+    return counts
 
 
 # --- elections (两推一选) ----------------------------------------------------------------------------------

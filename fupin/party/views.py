@@ -1,10 +1,13 @@
 import datetime
 
+from django import forms as djforms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from fupin.core import panels
+from fupin.core.forms import DateInput
 from fupin.core.policy import is_visible, restrict, scope_code
 from fupin.core.views import (
     AccessMixin,
@@ -18,7 +21,15 @@ from fupin.core.views import (
 from fupin.party import actions, forms, rules, tables
 from fupin.party import filtersets as f
 from fupin.party import models as m
-from fupin.regions.scope import is_valid_code, is_within, within
+from fupin.regions.models import Level, Region
+from fupin.regions.scope import (
+    ancestor_at,
+    ancestor_codes,
+    is_valid_code,
+    is_within,
+    level_of,
+    within,
+)
 
 
 class PartyOrgDetailView(RelatedDetailView):
@@ -296,27 +307,87 @@ def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
+# Lists of single organizations and cadres are shown from this level down (a township has a
+# few dozen villages); above it a page compares the child regions, whose names drill down.
+LIST_LEVEL = Level.TOWNSHIP
+
+
+class RegionPeriodForm(djforms.Form):
+    """A region chosen by name among the current region's ancestors (within the user's scope)
+    and children, and a period. The codes travel in the query string, never typed."""
+
+    region = djforms.ChoiceField(label=_("region"), required=False)
+    start = djforms.DateField(label=_("from"), required=False, widget=DateInput())
+    end = djforms.DateField(label=_("to"), required=False, widget=DateInput())
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = choices
+
+
 class RegionPeriodMixin:
     """A region inside the user's scope and a period, from the query string."""
 
-    def region_and_period(self):
+    period = True  # the page offers a period
+
+    def scope_region(self) -> Region | None:
         own = scope_code(self.request.user)
-        region, (start, end) = own, default_period(timezone.localdate())
-        form = forms.PeriodForm(self.request.GET or None,
-                                initial={"region": own, "start": start, "end": end})
+        if own:
+            return Region._base_manager.filter(code=own).first()
+        tops = list(Region._base_manager.filter(level=Level.PROVINCE).order_by("code")[:2])
+        return tops[0] if len(tops) == 1 else None  # a superuser without a scope: the province
+
+    def region_and_period(self):
+        top = self.scope_region()
+        own = top.code if top else scope_code(self.request.user)
+        default_start, default_end = default_period(timezone.localdate())
+        wanted = (self.request.GET.get("region") or "").strip()
+        region = top
+        if wanted and is_valid_code(wanted) and is_within(wanted, own):
+            region = Region._base_manager.filter(code=wanted).first() or top
+        form = RegionPeriodForm(self.request.GET or None, choices=self.region_choices(top, region),
+                                initial={"region": region.code if region else "",
+                                         "start": default_start, "end": default_end})
+        start, end = default_start, default_end
         if form.is_valid():
-            wanted = (form.cleaned_data.get("region") or "").strip()
-            if wanted and is_valid_code(wanted) and is_within(wanted, own):
-                region = wanted
             start = form.cleaned_data.get("start") or start
             end = form.cleaned_data.get("end") or end
+        if not self.period:
+            del form.fields["start"], form.fields["end"]
         if end < start:
             start, end = end, start
         return form, region, start, end
 
+    @staticmethod
+    def region_choices(top: Region | None, region: Region | None) -> list[tuple[str, str]]:
+        """The way up to the user's own region, the region itself and its children, by name."""
+        if region is None:
+            return []
+        path = [code for code in ancestor_codes(region.code)[:-1]
+                if top is None or is_within(code, top.code)]
+        names = dict(Region._base_manager.filter(code__in=path).values_list("code", "name"))
+        choices = [(code, "\u2003" * n + names.get(code, code)) for n, code in enumerate(path)]
+        choices.append((region.code, "\u2003" * len(path) + region.name))
+        depth = "\u2003" * (len(path) + 1)
+        choices += [(code, depth + name) for code, name in Region._base_manager.filter(
+            parent_id=region.code).order_by("code").values_list("code", "name")]
+        return choices
+
+    def child_link(self, code: str) -> str:
+        query = self.request.GET.copy()
+        query["region"] = code
+        return f"{self.request.path}?{query.urlencode()}"
+
+    def region_context(self, region: Region | None) -> dict:
+        return {"region": region, "listed": region is not None and region.level >= LIST_LEVEL}
+
 
 class ShortfallView(RegionPeriodMixin, AccessMixin, generic.TemplateView):
-    """Branches that fall short of the required frequency of organization life (三会一课)."""
+    """Branches that fall short of the required frequency of organization life (三会一课).
+
+    Above a township the page compares the child regions: in the default period from the
+    rollups (a panel that fupin.analytics adds), in another period counted here from a county
+    down; the organizations themselves are listed from a township down."""
 
     model = m.PartyOrg
     template_name = "party/shortfalls.html"
@@ -325,38 +396,78 @@ class ShortfallView(RegionPeriodMixin, AccessMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         form, region, start, end = self.region_and_period()
-        orgs = restrict(m.PartyOrg.objects.all(), self.request.user, "view").filter(
-            within(region), kind__in=["branch", "general_branch", "group"],
-            dissolved_on__isnull=True).order_by("region_code", "name")
-        rows = rules.meeting_shortfalls(orgs, start, end)
-        short = [r for r in rows if r.short]
-        ctx.update(form=form, region=region, start=start, end=end, checked=len(rows),
-                   short=short[: self.limit], short_count=len(short))
+        ctx.update(self.region_context(region), form=form, start=start, end=end)
+        if region is None:
+            return ctx
+        user = self.request.user
+        orgs = restrict(m.PartyOrg.objects.all(), user, "view").filter(within(region.code))
+        if ctx["listed"]:
+            orgs = orgs.filter(kind__in=["branch", "general_branch", "group"],
+                               dissolved_on__isnull=True).order_by("region_code", "name")
+            rows = rules.meeting_shortfalls(orgs, start, end)
+            short = [r for r in rows if r.short]
+            names = dict(Region._base_manager.filter(
+                code__in={r.org.region_code for r in short}).values_list("code", "name"))
+            for row in short:
+                row.region_name = names.get(row.org.region_code, "")
+            ctx.update(checked=len(rows), short=short[: self.limit], short_count=len(short))
+            return ctx
+        subject = {"region": region.code, "start": start, "end": end, "link": self.child_link}
+        ctx["panels"] = panels.for_page("shortfalls", subject, user)
+        if not ctx["panels"] and region.level >= Level.COUNTY:
+            counts = rules.meeting_compliance(orgs, start, end)
+            ctx["children"] = self.children(region, counts)
         return ctx
+
+    def children(self, region: Region, counts: dict[str, list[int]]) -> list[dict]:
+        totals: dict[str, tuple[int, int]] = {}
+        for code, (required, meeting) in counts.items():
+            if level_of(code) > region.level:
+                key = ancestor_at(code, region.level + 1)
+                r, mt = totals.get(key, (0, 0))
+                totals[key] = (r + required, mt + meeting)
+        rows = []
+        for child in Region._base_manager.filter(parent_id=region.code).order_by("code"):
+            required, meeting = totals.get(child.code, (0, 0))
+            rows.append({"region": child, "link": self.child_link(child.code),
+                         "required": required, "short": required - meeting})
+        return rows
 
 
 class CadreDerivedView(RegionPeriodMixin, AccessMixin, generic.TemplateView):
-    """一肩挑, cross-membership and college graduates, derived from the positions."""
+    """一肩挑, cross-membership and college graduates, derived from the positions: figures per
+    child region from the rollups (a panel of fupin.analytics), the cadres listed from a
+    township down."""
 
     model = m.CadrePosition
     template_name = "party/cadre_derived.html"
+    period = False
+    limit = 300
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         form, region, _start, _end = self.region_and_period()
-        positions = restrict(m.CadrePosition.objects.all(), self.request.user, "view").filter(
-            within(region))
-        cross = rules.cross_members(positions)
-        one = [row for row in cross if row.is_one_shoulder]
-        cadres = restrict(m.Cadre.objects.all(), self.request.user, "view").filter(
-            within(region))
-        graduates = rules.college_graduate_villages(cadres)
-        villages = restrict(m.Committee.objects.all(), self.request.user, "view").filter(
-            within(region)).values(
-            "region_code").distinct().count()
-        ctx.update(form=form, region=region, cross=cross[:300], cross_count=len(cross),
-                   one_shoulder=one[:300], one_shoulder_count=len(one),
-                   graduate_villages=len(graduates), villages=villages)
+        ctx.update(self.region_context(region), form=form)
+        if region is None:
+            return ctx
+        user = self.request.user
+        ctx["panels"] = panels.for_page("cadre_figures", {"region": region.code,
+                                                          "link": self.child_link}, user)
+        if ctx["listed"] or not ctx["panels"]:
+            # Bounded from a township down; without the analytics app, counted here.
+            positions = restrict(m.CadrePosition.objects.all(), user, "view").filter(
+                within(region.code))
+            cross = rules.cross_members(positions)
+            one = [row for row in cross if row.is_one_shoulder]
+            graduates = rules.college_graduate_villages(positions)
+            names = dict(Region._base_manager.filter(
+                code__in={r.region_code for r in cross[: self.limit]}).values_list("code", "name"))
+            for row in cross[: self.limit]:
+                row.region_name = names.get(row.region_code, "")
+            ctx.update(counted=True, cross=cross[: self.limit], cross_count=len(cross),
+                       one_shoulder_count=len({r.region_code for r in one}),
+                       graduate_villages=len(graduates),
+                       villages=len(rules.committee_villages(positions)))
         return ctx
 
 
