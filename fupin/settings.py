@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it wraps only the view (see its docstring).
+    "fupin.core.middleware.WriteTransactionMiddleware",
 ]
 
 ROOT_URLCONF = "fupin.urls"
@@ -109,18 +111,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while an import writes; IMMEDIATE avoids
-        # "database is locked" on upgrade from a read to a write transaction.
+        # "database is locked" on upgrade from a read to a write transaction (only writing
+        # requests open one: see WriteTransactionMiddleware). A writer waits for the lock up to
+        # `timeout` seconds (the busy timeout) instead of failing at once.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": env_int("SQLITE_BUSY_SECONDS", 20),
     }
     if env_str("TEST_SQLITE_FILE"):
         # Browser tests: the live server answers a page's concurrent requests (HTMX panels) from
         # several threads; a file database waits for its lock where the in-memory test
         # database fails at once with "table is locked".
         DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_SQLITE_FILE")}
-# A view runs in one transaction, so the post-save scope check can roll everything back.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No ATOMIC_REQUESTS: fupin.core.middleware.WriteTransactionMiddleware runs only the views of
+# writing requests in a transaction, so a page that reads never holds SQLite's write lock.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
