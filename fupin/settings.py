@@ -49,9 +49,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is fupin.core's (heartbeat, retries).
+    "fupin.core",
     "django_tasks",
     "django_tasks_db",
-    "fupin.core",
     "fupin.regions",
     "fupin.accounts",
     "fupin.poverty",
@@ -205,7 +206,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Static files straight from the apps (tests, development), unless they were collected: `fupin
+# serve` runs collectstatic (gzip copies) at start and sets FUPIN_STATIC_COLLECTED for its web
+# processes, so WhiteNoise serves the compressed copies; a unit that runs collectstatic on each
+# deployment sets it too (docs/operations.md). The finders would shadow the collected copies.
+WHITENOISE_USE_FINDERS = not env_bool("STATIC_COLLECTED", False)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
