@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core.managers import RestrictedManager
 
-
 # A job no worker has taken after this long says so on its page (no worker, or all busy).
 WAITING_TOO_LONG = datetime.timedelta(minutes=1)
 
