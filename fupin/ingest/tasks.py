@@ -95,13 +95,14 @@ def settle_abandoned(job: ImportJob) -> ImportJob:
             and worker.state_of(result.worker_ids[-1]) == "gone")
     if not ended:
         return job
+    with translation.override(job.language or None):  # the uploader's, as run_job writes
+        message = translation.gettext(
+            "The background process stopped before this import finished. Upload the file "
+            "again: rows already stored are recognised and not stored twice.")
     # Only a job still unfinished: the task may have finished it since we read the job.
     ImportJob.objects.filter(pk=job.pk, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
-                             ).update(
-        state=ImportJob.State.FAILED, phase="", finished_at=timezone.now(),
-        message=translation.gettext(
-            "The background process stopped before this import finished. Upload the file "
-            "again: rows already stored are recognised and not stored twice.")[:500])
+                             ).update(state=ImportJob.State.FAILED, phase="",
+                                      finished_at=timezone.now(), message=message[:500])
     logger.warning("import job %s: its background process is gone; marked failed", job.pk)
     job.refresh_from_db()
     return job

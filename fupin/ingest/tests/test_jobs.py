@@ -1,5 +1,6 @@
 """The job page says when no background process takes a job, and ends a job whose process
-died instead of polling a moving bar forever."""
+died instead of polling a moving bar forever. (The uploader reads Chinese: the page follows
+the user's language, not the test's.)"""
 
 from __future__ import annotations
 
@@ -55,10 +56,10 @@ def test_a_job_nobody_takes_for_a_minute_says_so(queued):
     ImportJob.objects.filter(pk=job.pk).update(
         created_at=timezone.now() - datetime.timedelta(minutes=2))
     html = page(client, job)
-    assert 'data-testid="job-waiting"' in html and "none is running" in html
+    assert 'data-testid="job-waiting"' in html and "没有后台进程在运行" in html
     assert "progress-bar-indeterminate" not in html and 'hx-trigger="every 1s"' in html
     beat("busy-worker")
-    assert "busy with other work" in page(client, job)
+    assert "正忙于其他工作" in page(client, job)
 
 
 def test_a_job_whose_worker_died_fails_with_a_reason(queued):
@@ -70,7 +71,7 @@ def test_a_job_whose_worker_died_fails_with_a_reason(queued):
     assert 'data-state="running"' in page(client, job)
     beat("w-killed", seconds_ago=worker.GONE_AFTER_SECONDS + 5)  # killed: the beat stopped
     html = page(client, job)
-    assert 'data-state="failed"' in html and "stopped before this import finished" in html
+    assert 'data-state="failed"' in html and "后台进程在此导入完成之前停止了" in html
     assert "hx-get" not in html
     job.refresh_from_db()
     assert job.state == "failed" and job.finished_at is not None
