@@ -34,6 +34,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "fupin-insecure-development-key-set-FUPIN_SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Behind nginx terminating TLS (docs/operations.md): trust its X-Forwarded-Proto, so Django
+# knows the request was HTTPS. Only when the proxy sets the header on every request.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
