@@ -36,8 +36,9 @@ fonts:
 demo: install
 	$(BIN)/fupin demo $(DEMO_ARGS)
 
+# gunicorn with the background worker supervised (docs/operations.md); e.g. SERVE_ARGS="--bind 0.0.0.0:8000"
 serve: install
-	$(BIN)/fupin serve
+	$(BIN)/fupin serve $(SERVE_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

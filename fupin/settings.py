@@ -34,6 +34,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "fupin-insecure-development-key-set-FUPIN_SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Behind nginx terminating TLS (docs/operations.md): trust its X-Forwarded-Proto, so Django
+# knows the request was HTTPS. Only when the proxy sets the header on every request.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
@@ -49,9 +53,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is fupin.core's (heartbeat, retries).
+    "fupin.core",
     "django_tasks",
     "django_tasks_db",
-    "fupin.core",
     "fupin.regions",
     "fupin.accounts",
     "fupin.poverty",
@@ -77,6 +82,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it wraps only the view (see its docstring).
+    "fupin.core.middleware.WriteTransactionMiddleware",
 ]
 
 ROOT_URLCONF = "fupin.urls"
@@ -109,18 +116,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while an import writes; IMMEDIATE avoids
-        # "database is locked" on upgrade from a read to a write transaction.
+        # "database is locked" on upgrade from a read to a write transaction (only writing
+        # requests open one: see WriteTransactionMiddleware). A writer waits for the lock up to
+        # `timeout` seconds (the busy timeout) instead of failing at once.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": env_int("SQLITE_BUSY_SECONDS", 20),
     }
     if env_str("TEST_SQLITE_FILE"):
         # Browser tests: the live server answers a page's concurrent requests (HTMX panels) from
         # several threads; a file database waits for its lock where the in-memory test
         # database fails at once with "table is locked".
         DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_SQLITE_FILE")}
-# A view runs in one transaction, so the post-save scope check can roll everything back.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No ATOMIC_REQUESTS: fupin.core.middleware.WriteTransactionMiddleware runs only the views of
+# writing requests in a transaction, so a page that reads never holds SQLite's write lock.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -201,7 +210,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Static files straight from the apps (tests, development), unless they were collected: `fupin
+# serve` runs collectstatic (gzip copies) at start and sets FUPIN_STATIC_COLLECTED for its web
+# processes, so WhiteNoise serves the compressed copies; a unit that runs collectstatic on each
+# deployment sets it too (docs/operations.md). The finders would shadow the collected copies.
+WHITENOISE_USE_FINDERS = not env_bool("STATIC_COLLECTED", False)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

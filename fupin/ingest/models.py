@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.managers import RestrictedManager
+
+# A job no worker has taken after this long says so on its page (no worker, or all busy).
+WAITING_TOO_LONG = datetime.timedelta(minutes=1)
 
 
 def job_dir() -> Path:
@@ -49,6 +54,9 @@ class ImportJob(models.Model):
     message = models.CharField(_("message"), max_length=500, blank=True)
     has_errors_file = models.BooleanField(default=False)
     record_id = models.BigIntegerField(_("change record"), null=True, blank=True)
+    # The background task running the job (django-tasks result id): tells the job page whether
+    # a worker took it and whether that worker is still there.
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -77,6 +85,11 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.REJECTED, self.State.FAILED)
+
+    @property
+    def waiting_too_long(self) -> bool:
+        return (self.state == self.State.QUEUED and self.created_at is not None
+                and timezone.now() - self.created_at > WAITING_TOO_LONG)
 
     @property
     def percent(self) -> int:

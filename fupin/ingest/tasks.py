@@ -7,8 +7,10 @@ import logging
 import time
 
 from django.utils import timezone, translation
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
+from fupin.core import worker
 from fupin.core.context import acting_as
 from fupin.ingest import pipeline
 from fupin.ingest.models import ImportJob
@@ -75,3 +77,32 @@ def run_job(job_id: int) -> str:
 @task()
 def import_job(job_id: int) -> str:
     return run_job(job_id)
+
+
+def settle_abandoned(job: ImportJob) -> ImportJob:
+    """Mark the job failed when the background process running it is gone (killed, crashed,
+    its machine stopped): nothing else would, and the page would poll a bar forever. Called
+    by the job page; returns the job as it now is."""
+    if job.finished or not job.task_id or not import_job.get_backend().supports_get_result:
+        return job
+    try:
+        result = import_job.get_result(job.task_id)
+    except TaskResultDoesNotExist:
+        ended = True  # pruned: a task result is removed only once it finished
+    else:
+        ended = result.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED) or (
+            result.status == TaskResultStatus.RUNNING and bool(result.worker_ids)
+            and worker.state_of(result.worker_ids[-1]) == "gone")
+    if not ended:
+        return job
+    with translation.override(job.language or None):  # the uploader's, as run_job writes
+        message = translation.gettext(
+            "The background process stopped before this import finished. Upload the file "
+            "again: rows already stored are recognised and not stored twice.")
+    # Only a job still unfinished: the task may have finished it since we read the job.
+    ImportJob.objects.filter(pk=job.pk, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+                             ).update(state=ImportJob.State.FAILED, phase="",
+                                      finished_at=timezone.now(), message=message[:500])
+    logger.warning("import job %s: its background process is gone; marked failed", job.pk)
+    job.refresh_from_db()
+    return job

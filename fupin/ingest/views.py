@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from fupin.core import worker
 from fupin.core.policy import can, restrict
 from fupin.core.views import AccessMixin
 from fupin.core.xlsx import XLSX_TYPE
@@ -90,7 +91,8 @@ class UploadView(RegistryMixin, AccessMixin, generic.FormView):
         with open(job.input_path, "wb") as handle:
             for part in upload.chunks():
                 handle.write(part)
-        import_job.enqueue(job.pk)
+        job.task_id = str(import_job.enqueue(job.pk).id)
+        job.save(update_fields=["task_id"])
         return HttpResponseRedirect(reverse("ingest:importjob", kwargs={"pk": job.pk}))
 
 
@@ -100,9 +102,16 @@ class JobView(AccessMixin, generic.DetailView):
     template_name = "ingest/importjob.html"
     context_object_name = "job"
 
+    def get_object(self, queryset=None):
+        from fupin.ingest.tasks import settle_abandoned
+
+        return settle_abandoned(super().get_object(queryset))
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["registry"] = registries.get(self.object.registry)
+        # Says whether nobody runs the worker or it is busy: who to ask differs.
+        ctx["worker_running"] = self.object.waiting_too_long and worker.any_alive()
         return ctx
 
 
