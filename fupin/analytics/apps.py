@@ -11,3 +11,8 @@ class AnalyticsConfig(AppConfig):
         from fupin.analytics import panels, signals  # noqa: F401  (panels registers itself)
 
         signals.connect()
+        from fupin.analytics import home
+        from fupin.core import panels as page_panels
+
+        page_panels.register(home.province_panel, page="home")
+        page_panels.register(home.levels_panel, page="home")

@@ -9,3 +9,7 @@ class PartyConfig(AppConfig):
 
     def ready(self) -> None:
         from fupin.party import rules  # noqa: F401  (declares the configurable rules)
+        from fupin.core import panels
+        from fupin.party import home
+
+        panels.register(home.meetings_panel, page="home")
