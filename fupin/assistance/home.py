@@ -18,6 +18,7 @@ from fupin.core import params
 from fupin.core.policy import Role, can, restrict, scope_code
 from fupin.core.views import add_url
 from fupin.poverty.models import Household
+from fupin.regions.models import Region
 from fupin.regions.scope import VILLAGE, level_of
 
 HOME = "/"
@@ -66,14 +67,17 @@ def gaps_panel(user) -> dict | None:
     if user.role not in (Role.VILLAGE, Role.WORK_TEAM) or village is None:
         return None
     today = timezone.localdate()
+    # Some gaps describe a row by its village's code: people read the name.
+    names = dict(restrict(Region.objects.filter(code=village), user)
+                 .values_list("code", "name"))
     gaps = []
     for gap in rules.GAPS:
         rows = rules.gap_rows(gap, user, village, today)
         count = rows.count()
         if not count:
             continue
-        items = [{"text": gap.describe(row), "link": gap.link(row)}
-                 for row in rows.order_by("pk")[:GAP_ROWS]]
+        items = [{"text": names.get(text, text), "link": gap.link(row)}
+                 for row in rows.order_by("pk")[:GAP_ROWS] for text in [str(gap.describe(row))]]
         gaps.append({"gap": gap, "count": count, "items": items,
                      "url": f"{reverse('assistance:gaps')}?"
                             f"{urlencode({'region': village, 'gap': gap.key})}"})
