@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.analytics import panels, services
 from fupin.analytics.models import Rollup
-from fupin.core.policy import Role, can, restrict, scope_code
+from fupin.core.policy import Role, can, restrict, role_of, scope_code
 from fupin.poverty.choices import ProcedureState
 from fupin.poverty.models import Procedure
 from fupin.poverty.workflows import overdue_procedures
@@ -114,7 +114,7 @@ def children_rows(user, region: Region) -> tuple[list[Figure], list[ChildRow]]:
 
 
 def _allowed(user) -> bool:
-    return user.role not in VILLAGE_ROLES and can(user, Rollup, "view")
+    return role_of(user) not in VILLAGE_ROLES and can(user, Rollup, "view")
 
 
 def levels_panel(user) -> dict | None:

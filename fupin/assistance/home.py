@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from fupin.assistance import models as m
 from fupin.assistance import rules
 from fupin.core import params
-from fupin.core.policy import Role, can, restrict, scope_code
+from fupin.core.policy import Role, can, restrict, role_of, scope_code
 from fupin.core.views import add_url
 from fupin.poverty.models import Household
 from fupin.regions.models import Region
@@ -34,14 +34,15 @@ def _visit_url(**query) -> str:
 def helper_panel(user) -> dict | None:
     """A helper's households (the policy narrows a helper to the paired ones), the last visit
     of each, and those due a visit (none within `assistance.household_visit_days`)."""
-    if user.role != Role.HELPER:
+    if role_of(user) != Role.HELPER:
         return None
     today = timezone.localdate()
     days = int(params.get(rules.HOUSEHOLD_VISIT_DAYS))
     since = today - datetime.timedelta(days=days)
     helped = set(rules.helped_statuses())
     rows = (restrict(Household.objects.all(), user, "view")
-            .annotate(last_visit=Max("visits__visited_on")).order_by("last_visit", "number"))
+            .annotate(last_visit=Max("visits__visited_on"))
+            .order_by(F("last_visit").asc(nulls_first=True), "number"))
     households = []
     for household in rows[:HELPER_ROWS]:
         household.due = household.status in helped and (
@@ -64,7 +65,7 @@ def gaps_panel(user) -> dict | None:
     """The coverage gaps of the user's village (village secretary and work team): per gap kind
     the count and the first rows, each linked to where it is fixed."""
     village = _village(user)
-    if user.role not in (Role.VILLAGE, Role.WORK_TEAM) or village is None:
+    if role_of(user) not in (Role.VILLAGE, Role.WORK_TEAM) or village is None:
         return None
     today = timezone.localdate()
     # Some gaps describe a row by its village's code: people read the name.
@@ -90,7 +91,7 @@ def team_panel(user) -> dict | None:
     """A work team's month: each current member's days in the village this month and last
     (against `assistance.presence_min_days`), and the latest work-log entries."""
     village = _village(user)
-    if user.role != Role.WORK_TEAM or village is None:
+    if role_of(user) != Role.WORK_TEAM or village is None:
         return None
     today = timezone.localdate()
     month, last = today.replace(day=1), rules.last_month(today)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from fupin.core import params
-from fupin.core.policy import Role, can, restrict, scope_code
+from fupin.core.policy import Role, can, restrict, role_of, scope_code
 from fupin.party import choices as c
 from fupin.party import rules
 from fupin.party.models import OrgMeeting, PartyOrg
@@ -38,7 +38,7 @@ def last_three_months(today: datetime.date) -> tuple[datetime.date, datetime.dat
 
 def meetings_panel(user) -> dict | None:
     code = scope_code(user)
-    if (user.role != Role.VILLAGE or not code or level_of(code) != VILLAGE
+    if (role_of(user) != Role.VILLAGE or not code or level_of(code) != VILLAGE
             or not can(user, PartyOrg, "view")):
         return None
     today = timezone.localdate()

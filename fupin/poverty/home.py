@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from fupin.core.policy import Role, can, restrict, scope_code
+from fupin.core.policy import Role, can, restrict, role_of, scope_code
 from fupin.poverty.choices import ProcedureState
 from fupin.poverty.models import Procedure
 from fupin.poverty.workflows import next_step
@@ -23,7 +23,7 @@ SOON_DAYS = 7  # a deadline within a week is shown as due
 
 def procedures_panel(user) -> dict | None:
     code = scope_code(user)
-    if (user.role not in (Role.VILLAGE, Role.WORK_TEAM) or not code or level_of(code) != VILLAGE
+    if (role_of(user) not in (Role.VILLAGE, Role.WORK_TEAM) or not code or level_of(code) != VILLAGE
             or not can(user, Procedure, "view")):
         return None
     today = timezone.localdate()
