@@ -12,3 +12,8 @@ class AnalyticsConfig(AppConfig):
 
         party_figures.register()
         signals.connect()
+        from fupin.analytics import home
+        from fupin.core import panels as page_panels
+
+        page_panels.register(home.province_panel, page="home")
+        page_panels.register(home.levels_panel, page="home")

@@ -17,3 +17,7 @@ class AssistanceConfig(AppConfig):
         panels.register(region_panel)
         panels.register(household_panel, page="household")
         panels.register(org_panel, page="partyorg")
+        from fupin.assistance import home
+
+        for panel in (home.helper_panel, home.team_panel, home.gaps_panel):
+            panels.register(panel, page="home")

@@ -8,4 +8,7 @@ class PartyConfig(AppConfig):
     verbose_name = _("Party building")
 
     def ready(self) -> None:
-        from fupin.party import rules  # noqa: F401  (declares the configurable rules)
+        from fupin.core import panels
+        from fupin.party import home, rules  # noqa: F401  (rules declares the configurable rules)
+
+        panels.register(home.meetings_panel, page="home")

@@ -15,6 +15,9 @@ class PovertyConfig(AppConfig):
         from fupin.poverty import services, workflows
 
         panels.register(workflows.lazy_region_panel)
+        from fupin.poverty import home
+
+        panels.register(home.procedures_panel, page="home")
         services.connect()
         accounts_demo.featured_villages(key_villages)
 

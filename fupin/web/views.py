@@ -2,14 +2,24 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from fupin.core import panels
 from fupin.core.policy import restrict, scope_code
 from fupin.core.views import AccessMixin
 from fupin.regions import services
 from fupin.regions.models import Level, Region
 
 
+def home_panels(user) -> list[dict]:
+    """The workbench's panels: each app registers, for the roles it serves, a function
+    `(user) -> dict | None` under page "home" (fupin.core.panels); shown by their "order"."""
+    found = [panel for func in panels.PAGES.get("home", ()) if (panel := func(user))]
+    return sorted(found, key=lambda panel: panel.get("order", 50))
+
+
 class HomeView(AccessMixin, generic.TemplateView):
-    """The user's region, its children and the number of regions per level beneath it."""
+    """The user's workbench (我的工作台): the panels of their day's work, each item linked to
+    the page where it is dealt with. A role without panels sees its region's children and
+    the number of regions per level beneath it."""
 
     access = "login"
     template_name = "web/home.html"
@@ -21,9 +31,11 @@ class HomeView(AccessMixin, generic.TemplateView):
         region = (Region._base_manager.filter(code=code).first() if code
                   else Region._base_manager.filter(level=1).order_by("code").first())
         ctx["region"] = region
+        ctx["panels"] = home_panels(user)
         if region is not None:
-            visible = restrict(Region.objects.all(), user, "view")
             ctx["path"] = region.path()
+        if region is not None and not ctx["panels"]:
+            visible = restrict(Region.objects.all(), user, "view")
             ctx["children"] = services.children_with_counts(region, visible)
             counts = services.counts_by_level(region.code)
             ctx["level_counts"] = [(Level(lvl).label, counts.get(lvl, 0))
