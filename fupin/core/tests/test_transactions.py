@@ -21,7 +21,9 @@ from django.urls import path, reverse
 from fupin.core.policy import Role
 from fupin.core.testing import COUNTY_A, COUNTY_B, client_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test would otherwise take the rows that data
+# migrations seed (the poverty lines) from the tests that run after these on the same worker.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _two_users(request):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -17,9 +16,7 @@ from fupin.poverty.models import Household
 
 pytestmark = pytest.mark.django_db
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-# Named, not left to the settings: a backend another test module overrode must not run this
-# job while the test expects it queued (seen once on PostgreSQL with two workers).
-DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +29,8 @@ def upload(client, path):
         return client.post(reverse("ingest:households_upload"), {"file": handle})
 
 
-@override_settings(TASKS=IMMEDIATE)
-def test_upload_runs_the_job(regions, make_user, tmp_path):
+def test_upload_runs_the_job(regions, make_user, tmp_path, settings):
+    settings.TASKS = IMMEDIATE
     user = make_user(Role.VILLAGE, VILLAGE_A)
     client = client_for(user)
     assert client.get(reverse("ingest:households_upload")).status_code == 200
@@ -52,8 +49,8 @@ def test_upload_runs_the_job(regions, make_user, tmp_path):
     assert again.result["persons"] == {"created": 0, "updated": 0, "unchanged": 4}
 
 
-@override_settings(TASKS=IMMEDIATE)
-def test_bad_rows_offer_the_error_workbook(regions, make_user, tmp_path):
+def test_bad_rows_offer_the_error_workbook(regions, make_user, tmp_path, settings):
+    settings.TASKS = IMMEDIATE
     user = make_user(Role.TOWNSHIP, COUNTY_A)
     client = client_for(user)
     rows = household_rows(1, 2)
@@ -73,7 +70,6 @@ def test_bad_rows_offer_the_error_workbook(regions, make_user, tmp_path):
     assert other.get(reverse("ingest:importjob", kwargs={"pk": job.pk})).status_code == 404
 
 
-@override_settings(TASKS=DATABASE)
 def test_queued_job_polls_its_progress(regions, make_user, tmp_path):
     user = make_user(Role.POVERTY_OFFICE, COUNTY_A)
     client = client_for(user)

@@ -9,7 +9,6 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -571,8 +570,10 @@ def test_import_command_refuses_a_role_that_may_not_change(regions, tmp_path, ma
     assert PartyOrg.objects.count() == 0
 
 
-@override_settings(TASKS=IMMEDIATE)
 def test_web_import_of_orgs_and_members(regions, make_user, tmp_path, settings):
+    # Both through the `settings` fixture: an override_settings decorator beside it would be
+    # undone out of order and leave TASKS overridden for the tests after this one.
+    settings.TASKS = IMMEDIATE
     settings.VAR_DIR = tmp_path / "var"
     make_org(COUNTY_A, code="C-01", kind="committee")
     user = make_user(Role.TOWNSHIP, COUNTY_A)
