@@ -1,0 +1,52 @@
+"""The interface details of issue 11 (point 5): API docs under the CSP, import buttons, logout by
+GET, "any" filters, empty choices, thousands separators, names instead of codes, export names."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.utils import translation
+
+from fupin.core.policy import Role
+from fupin.core.testing import client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    with translation.override("zh-hans"):
+        yield
+
+
+def test_api_docs_load_only_same_origin_files_that_exist(regions):
+    client = client_for(make_user(Role.VIEWER))
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert any("swagger-ui-bundle.js" in s for s in scripts)
+    for url in sources:
+        assert url.startswith(settings.STATIC_URL), url  # no CDN: the CSP allows 'self' only
+        assert finders.find(url.removeprefix(settings.STATIC_URL)), f"{url} is not vendored"
+    # No inline script: the CSP (script-src 'self') would block it.
+    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", html)
+    licence = Path(finders.find("vendor/swagger-ui/LICENSE"))
+    assert "Apache License" in licence.read_text()
+
+
+def test_logout_by_get_asks_then_post_logs_out_with_a_message(regions):
+    user = make_user(Role.VIEWER)
+    client = client_for(user)
+    page = client.get("/accounts/logout/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'method="post"' in html and 'data-testid="logout-confirm"' in html
+    assert client.get("/").status_code == 200  # a GET does not log out
+    done = client.post("/accounts/logout/", follow=True)
+    assert done.status_code == 200
+    assert "您已退出登录" in done.content.decode()
+    assert client.get("/").status_code == 302
