@@ -22,6 +22,7 @@ from django_tables2 import RequestConfig
 
 from fupin.core import changelog, panels
 from fupin.core.export import export_table
+from fupin.core.forms import label_empty_choices
 from fupin.core.masking import mask, mask_fields
 from fupin.core.models import PersonalDataAccess
 from fupin.core.policy import can, has_personal_data_permission, restrict
@@ -72,6 +73,12 @@ class ObjectListView(AccessMixin, FilterView):
     template_name = "core/object_list.html"
     paginate_by = None  # the table paginates
     export_formats = ("csv", "xlsx")
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        # An unset filter means "any": say 全部, not django-filter's "---------" or "Unknown".
+        label_empty_choices(filterset.form, _("All"), unknown_too=True)
+        return filterset
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())

@@ -1,4 +1,7 @@
 from django import forms, template
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core.forms import label_empty_choices
 
 register = template.Library()
 
@@ -6,6 +9,8 @@ register = template.Library()
 @register.filter
 def bs(field):
     """Render a bound field's widget with Tabler/Bootstrap classes and error state."""
+    # Forms that are not ScopedModelForms (action forms) get a readable empty choice here.
+    label_empty_choices(field.form, _("— choose —"))
     widget = field.field.widget
     if isinstance(widget, (forms.Select, forms.SelectMultiple)) and not isinstance(
             widget, forms.RadioSelect):

@@ -50,3 +50,24 @@ def test_logout_by_get_asks_then_post_logs_out_with_a_message(regions):
     assert done.status_code == 200
     assert "您已退出登录" in done.content.decode()
     assert client.get("/").status_code == 302
+
+
+def _options(html: str, name: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, f"no select {name}"
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+
+
+def test_unset_filters_read_all_not_unknown_or_dashes(regions):
+    client = client_for(make_user(Role.POVERTY_OFFICE))
+    html = client.get("/poverty/households/").content.decode()
+    assert _options(html, "has_helper")[0] == ("unknown", "全部")
+    assert _options(html, "attribute")[0] == ("", "全部")
+    assert "---------" not in html
+
+
+def test_empty_choices_in_forms_are_readable(regions):
+    client = client_for(make_user(Role.POVERTY_OFFICE))
+    html = client.get("/poverty/households/add/").content.decode()
+    assert _options(html, "main_cause")[0] == ("", "请选择")
+    assert "---------" not in html
