@@ -21,11 +21,11 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig
 
 from fupin.core import changelog, panels
-from fupin.core.export import export_table
+from fupin.core.export import export_name, export_table
 from fupin.core.forms import label_empty_choices
 from fupin.core.masking import mask, mask_fields
 from fupin.core.models import PersonalDataAccess
-from fupin.core.policy import can, has_personal_data_permission, restrict
+from fupin.core.policy import can, has_personal_data_permission, restrict, scope_code
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -91,9 +91,18 @@ class ObjectListView(AccessMixin, FilterView):
             if table.unmasked and getattr(self.model, "personal_fields", None):
                 log_personal_access(request, self.model, None, "export",
                                     count=self.object_list.count())
-            return export_table(table, fmt, str(self.model._meta.verbose_name_plural))
+            title = str(self.model._meta.verbose_name_plural)
+            return export_table(table, fmt, title, export_name(title, self.export_region_name()))
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
+
+    def export_region_name(self) -> str:
+        """The region an export covers: the region filtered on, else the user's scope."""
+        from fupin.core import directory
+
+        code = (self.request.GET.get("region") or "").strip() or scope_code(self.request.user)
+        found = directory.entry(code) if code else None
+        return found.name if found is not None else ""
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

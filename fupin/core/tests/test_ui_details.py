@@ -71,3 +71,18 @@ def test_empty_choices_in_forms_are_readable(regions):
     html = client.get("/poverty/households/add/").content.decode()
     assert _options(html, "main_cause")[0] == ("", "请选择")
     assert "---------" not in html
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_exports_are_named_by_list_region_and_date_in_rfc_6266(regions, fmt):
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    client = client_for(make_user(Role.POVERTY_OFFICE))
+    response = client.get("/poverty/households/", {"export": fmt})
+    day = timezone.localdate().isoformat()
+    name = f"贫困户-南明区-{day}.{fmt}"
+    assert f"filename*=utf-8''{quote(name)}" in response["Content-Disposition"]
+    village = client.get("/poverty/households/", {"export": fmt, "region": "520102001001"})
+    assert quote(f"贫困户-和平村委会-{day}.{fmt}") in village["Content-Disposition"]
