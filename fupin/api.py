@@ -3,8 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext as _
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -12,7 +12,6 @@ from fupin import __version__
 from fupin.accounts.auth import TokenAuth
 from fupin.core.actions import ActionRefused, NotPermitted
 from fupin.core.api import SessionAuth
-
 
 
 class VendoredSwagger(Swagger):

@@ -13,7 +13,6 @@ from fupin.core.idnumber import InvalidIdNumber, cross_check, normalize, parse
 from fupin.core.policy import scope_code
 from fupin.regions.scope import is_valid_code, is_within
 
-
 BLANK_CHOICE = "---------"  # Django's and django-filter's label for "nothing chosen"
 
 
