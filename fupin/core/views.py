@@ -20,7 +20,7 @@ from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig
 
-from fupin.core import changelog, panels
+from fupin.core import changelog, import_links, panels
 from fupin.core.export import export_name, export_table
 from fupin.core.forms import label_empty_choices
 from fupin.core.masking import mask, mask_fields
@@ -110,6 +110,7 @@ class ObjectListView(AccessMixin, FilterView):
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         ctx["table"] = table
         ctx["export_formats"] = self.export_formats
+        ctx["import_links"] = import_links.for_model(self.model, self.request.user)
         ctx["total"] = table.paginator.count if hasattr(table, "paginator") else len(self.object_list)
         return ctx
 

@@ -86,3 +86,18 @@ def test_exports_are_named_by_list_region_and_date_in_rfc_6266(regions, fmt):
     assert f"filename*=utf-8''{quote(name)}" in response["Content-Disposition"]
     village = client.get("/poverty/households/", {"export": fmt, "region": "520102001001"})
     assert quote(f"贫困户-和平村委会-{day}.{fmt}") in village["Content-Disposition"]
+
+
+def test_lists_with_an_import_registry_offer_import_to_roles_that_may_add(regions):
+    from django.urls import reverse
+
+    upload = reverse("ingest:households_upload")
+    office = client_for(make_user(Role.POVERTY_OFFICE)).get("/poverty/households/")
+    assert f'href="{upload}" data-testid="import"' in office.content.decode()
+    viewer = client_for(make_user(Role.VIEWER)).get("/poverty/households/")
+    assert viewer.status_code == 200 and 'data-testid="import"' not in viewer.content.decode()
+    # A list without a registry has no import button.
+    users = client_for(make_user(Role.ADMIN)).get("/accounts/users/")
+    assert users.status_code == 200 and 'data-testid="import"' not in users.content.decode()
+    members = client_for(make_user(Role.ORG_DEPT)).get(reverse("party:partymember_list"))
+    assert reverse("ingest:members_upload") in members.content.decode()
