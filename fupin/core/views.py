@@ -20,12 +20,13 @@ from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig
 
-from fupin.core import changelog, import_links, panels
+from fupin.core import changelog, import_links, naming, panels
 from fupin.core.export import export_name, export_table
 from fupin.core.forms import label_empty_choices
 from fupin.core.masking import mask, mask_fields
 from fupin.core.models import PersonalDataAccess
 from fupin.core.policy import can, has_personal_data_permission, restrict, scope_code
+from fupin.core.tables import is_plain_number
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -147,6 +148,14 @@ def field_rows(obj, user, fields=None) -> list[tuple[str, object]]:
     return rows
 
 
+def plain_numbers(model, rows):
+    """Years as 2014, not 2,014: counts on a page get thousands separators, years do not."""
+    labels = {str(f.verbose_name) for f in model._meta.concrete_fields
+              if is_plain_number(f.name)}
+    return [(label, str(value) if isinstance(value, int) and not isinstance(value, bool)
+             and str(label) in labels else value) for label, value in rows]
+
+
 def _model_of(label: str):
     from django.apps import apps
 
@@ -156,18 +165,25 @@ def _model_of(label: str):
         return None
 
 
-def display_diff(model, before: dict, after: dict) -> list[tuple[str, object, object]]:
+def display_diff(model, before: dict, after: dict,
+                 names: dict | None = None) -> list[tuple[str, object, object]]:
     """(field label, before, after) for the fields that differ, in the user's language:
-    verbose names for keys, choice labels and yes/no for values."""
+    verbose names for keys, choice labels and yes/no for values, and the names of the records
+    and regions a value points at (`names`, from naming.related_names) with the id muted."""
     by_attname = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+    names = names or {}
 
     def shown(field, value):
         if value is None or value == "":
             return None
+        if field is not None and isinstance(value, (int, str)) and (field.attname, value) in names:
+            return naming.named(names[(field.attname, value)], value)
         if field is not None and field.choices:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
+        if field is not None and is_plain_number(field.name):
+            return str(value)
         return value
 
     rows = []
@@ -182,10 +198,12 @@ def display_diff(model, before: dict, after: dict) -> list[tuple[str, object, ob
 
 def masked_history(obj, user):
     records = list(changelog.history(type(obj), obj.pk).order_by("-id")[:100])
+    names = naming.related_names(type(obj), [d for r in records for d in (r.before, r.after)],
+                                 user)
     for record in records:
         before = mask_snapshot(record.model, record.before, user)
         after = mask_snapshot(record.model, record.after, user)
-        record.diff = display_diff(type(obj), before, after)
+        record.diff = display_diff(type(obj), before, after, names)
     return records
 
 
@@ -198,6 +216,7 @@ class ObjectDetailView(AccessMixin, generic.DetailView):
         obj = self.object
         user = self.request.user
         ctx["fields"] = field_rows(obj, user, self.detail_fields)
+        ctx["fields"] = plain_numbers(self.model, ctx["fields"])
         ctx["history"] = masked_history(obj, user)
         ctx["can_change_object"] = can(user, self.model, "change") and \
             restrict(self.model._default_manager.filter(pk=obj.pk), user, "change").exists()
@@ -337,7 +356,9 @@ class ChangeRecordDetailView(ObjectDetailView):
         record, user = self.object, self.request.user
         before = mask_snapshot(record.model, record.before, user)
         after = mask_snapshot(record.model, record.after, user)
-        ctx["diff"] = display_diff(_model_of(record.model), before, after)
+        model = _model_of(record.model)
+        names = naming.related_names(model, [record.before, record.after], user)
+        ctx["diff"] = display_diff(model, before, after, names)
         ctx["extra"] = record.extra
         return ctx
 

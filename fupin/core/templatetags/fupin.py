@@ -22,3 +22,19 @@ def bs(field):
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def actor_name(actor):
+    """A change's actor for people (命令行：演示数据 for "cli:demo")."""
+    from fupin.core.naming import actor_name as name
+
+    return name(actor)
+
+
+@register.filter
+def model_name(label):
+    """A model label ("accounts.user") as the model's name (用户)."""
+    from fupin.core.naming import model_name as name
+
+    return name(label)

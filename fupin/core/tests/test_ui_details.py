@@ -101,3 +101,78 @@ def test_lists_with_an_import_registry_offer_import_to_roles_that_may_add(region
     assert users.status_code == 200 and 'data-testid="import"' not in users.content.decode()
     members = client_for(make_user(Role.ORG_DEPT)).get(reverse("party:partymember_list"))
     assert reverse("ingest:members_upload") in members.content.decode()
+
+
+def test_counts_have_thousands_separators_and_years_do_not(regions):
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+
+    from fupin.core.context import acting_as
+    from fupin.core.testing import COUNTY_A, VILLAGE_A, sample_for
+
+    assert number_format(12854, force_grouping=True) == "12,854"  # zh-hans, as in en
+    record = sample_for("poverty.incomerecord", VILLAGE_A)
+    record.wages = Decimal(12345)
+    record.compute()
+    with acting_as(None, label="test"):
+        record.save()
+    client = client_for(make_user(Role.POVERTY_OFFICE, COUNTY_A))
+    html = client.get("/poverty/incomes/").content.decode()
+    cells = re.findall(r'<td[^>]*data-label="([^"]*)"[^>]*>\s*(.*?)\s*</td>', html, re.S)
+    shown = dict(cells)
+    assert shown["年度"] == "2015"
+    assert "12,345" in shown["工资性收入"], shown
+    assert 'data-testid="record-count">共 1 条' in html
+    detail = client.get(f"/poverty/incomes/{record.pk}/").content.decode()
+    assert "2,015" not in detail and "2015" in detail
+
+
+def test_change_log_shows_names_not_labels_or_command_codes(regions):
+    from django.urls import reverse
+
+    from fupin.core.context import acting_as
+    from fupin.core.testing import VILLAGE_A, sample_for
+
+    household = sample_for("poverty.household", VILLAGE_A)
+    with acting_as(None, label="cli:demo"):
+        household.phone = "13800000000"
+        household.save()
+    client = client_for(make_user(Role.ADMIN))
+    html = client.get(reverse("core:changerecord_list"), {"model": "poverty.household"}
+                      ).content.decode()
+    assert "命令行：演示数据" in html and ">cli:demo<" not in html
+    assert "贫困户" in html
+    history = client.get(household.get_absolute_url()).content.decode()
+    assert "命令行：演示数据" in history
+
+
+def test_change_history_names_the_records_a_change_points_at(regions):
+    from fupin.core.context import acting_as
+    from fupin.core.testing import VILLAGE_A, sample_for
+
+    record = sample_for("poverty.incomerecord", VILLAGE_A)
+    with acting_as(None, label="test"):
+        record.wages = record.wages + 1
+        record.household = sample_for("poverty.household", VILLAGE_A)
+        record.save()
+    client = client_for(make_user(Role.POVERTY_OFFICE))
+    html = client.get(f"/poverty/incomes/{record.pk}/").content.decode()
+    history = html[html.index('data-testid="history"'):]
+    assert str(record.household) in history
+
+
+def test_exports_give_region_names_and_codes_in_their_own_column(regions):
+    import csv
+    import io
+
+    from fupin.core.testing import VILLAGE_A, sample_for
+
+    sample_for("poverty.household", VILLAGE_A)
+    client = client_for(make_user(Role.POVERTY_OFFICE))
+    response = client.get("/poverty/households/", {"export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header, first = rows[0], rows[1]
+    region = next(i for i, h in enumerate(header) if "代码" in h)
+    assert first[region] == VILLAGE_A and first[region - 1] == "和平村委会", (header, first)
