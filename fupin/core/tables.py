@@ -77,9 +77,27 @@ class BaseTable(tables.Table):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Counts get thousands separators (USE_THOUSAND_SEPARATOR); years and numbers do not.
+        model = getattr(self._meta, "model", None)
         for name, column in self.columns.columns.items():
             if is_plain_number(name) and column.column.localize is None:
                 column.column.localize = False
+            # Cells keep to one line (a CJK name may otherwise break after every character
+            # when columns are squeezed); only long text wraps (`data-wrap`, fupin.css).
+            column.column.wraps = _is_long_text(model, str(column.accessor))
+
+
+def _is_long_text(model, accessor: str) -> bool:
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    if model is None or "__" in accessor or "." in accessor:
+        return False
+    try:
+        field = model._meta.get_field(accessor)
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, models.TextField) or (
+        isinstance(field, models.CharField) and (field.max_length or 0) > 60)
 
 
 class ChangeRecordTable(BaseTable):

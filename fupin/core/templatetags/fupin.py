@@ -38,3 +38,12 @@ def model_name(label):
     from fupin.core.naming import model_name as name
 
     return name(label)
+
+
+@register.filter
+def at(sequence, index):
+    """sequence[index] in a template (the label of the n-th column of a row of cells)."""
+    try:
+        return sequence[int(index)]
+    except (IndexError, TypeError, ValueError, KeyError):
+        return ""
