@@ -98,3 +98,13 @@ def test_phone_gap_table_shows_every_nonzero_gap_on_screen(page_factory, login, 
     page.reload()
     page.screenshot(path=results_dir / "gaps-1440.png", full_page=True)
     page.problems.check()
+
+
+def test_api_docs_render_under_the_csp(page_factory, login, office):
+    page = page_factory(viewport=DESKTOP)
+    login(page, office)
+    page.goto("/api/v1/docs")
+    # Swagger UI draws the operations from /api/v1/openapi.json: nothing is blocked or blank.
+    page.locator(".opblock").first.wait_for(state="visible")
+    assert "Fupin API" in page.locator(".information-container").inner_text()
+    page.problems.check()
