@@ -216,7 +216,6 @@ class ObjectDetailView(AccessMixin, generic.DetailView):
         obj = self.object
         user = self.request.user
         ctx["fields"] = field_rows(obj, user, self.detail_fields)
-        ctx["fields"] = plain_numbers(self.model, ctx["fields"])
         ctx["history"] = masked_history(obj, user)
         ctx["can_change_object"] = can(user, self.model, "change") and \
             restrict(self.model._default_manager.filter(pk=obj.pk), user, "change").exists()
@@ -225,6 +224,11 @@ class ObjectDetailView(AccessMixin, generic.DetailView):
         if getattr(self.model, "personal_fields", None) and has_personal_data_permission(user):
             log_personal_access(self.request, self.model, obj, "page")
         return ctx
+
+    def render_to_response(self, context, **response_kwargs):
+        if "fields" in context:
+            context["fields"] = plain_numbers(self.model, context["fields"])
+        return super().render_to_response(context, **response_kwargs)
 
 
 class ObjectEditView(AccessMixin, generic.UpdateView):

@@ -12,10 +12,9 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def lists(regions):
     from fupin.assistance.testing import _measure
+    from fupin.core.context import acting_as
     from fupin.core.testing import VILLAGE_A
     from fupin.poverty.testing import make_household
-
-    from fupin.core.context import acting_as
 
     for i in range(3):
         household = make_household(VILLAGE_A, main_cause="illness", monitored_group="marginal")
