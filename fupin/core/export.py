@@ -16,8 +16,13 @@ def table_values(table):
     from django.utils.encoding import force_str
     from django.utils.translation import gettext as _
 
+    import django_tables2
+
     from fupin.core.tables import RegionColumn, region_names
 
+    if not isinstance(table, django_tables2.Table):  # a report's own table: rows as it gives them
+        yield from table.as_values()
+        return
     columns = [c for c in table.columns.iterall() if not c.column.exclude_from_export]
     regions = {c.name for c in columns if isinstance(c.column, RegionColumn)}
     header = []
