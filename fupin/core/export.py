@@ -13,10 +13,9 @@ def table_values(table):
     """Header and rows as the page shows them, except that a region column gives the region's
     name followed by its code in a column of its own (people read names; a re-import or a
     lookup needs the code)."""
+    import django_tables2
     from django.utils.encoding import force_str
     from django.utils.translation import gettext as _
-
-    import django_tables2
 
     from fupin.core.tables import RegionColumn, region_names
 
