@@ -3,14 +3,31 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fupin import __version__
 from fupin.accounts.auth import TokenAuth
 from fupin.core.actions import ActionRefused, NotPermitted
 from fupin.core.api import SessionAuth
+
+
+class VendoredSwagger(Swagger):
+    """Swagger UI from our own static files (fupin/web/static/vendor/swagger-ui): ninja falls
+    back to a CDN when it is not an installed app, and our CSP (script-src 'self') blocks that,
+    leaving a blank page."""
+
+    template = "core/api_docs.html"
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        return render(request, self.template, {
+            "api": api, "swagger_settings": self.settings,
+            "csrf_needed": any(getattr(a, "csrf", False) for a in api.auth or ()),
+        })
+
 
 api = NinjaAPI(
     title="Fupin API",
@@ -21,6 +38,7 @@ api = NinjaAPI(
     urls_namespace="api",
     # The schema holds no data, but it maps the system: only signed-in users read it.
     docs_decorator=login_required,
+    docs=VendoredSwagger(settings={"persistAuthorization": True}),
 )
 
 

@@ -202,6 +202,7 @@ TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["fupin.core.formats"]  # zh-hans: 12,854 (Django's zh_Hans: 12854)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -28,7 +28,22 @@ class LoginView(AccessMixin, auth_views.LoginView):
 
 
 class LogoutView(AccessMixin, auth_views.LogoutView):
+    """GET asks (a link or a typed address must not end a session by itself, and Django's
+    view answers a bare 405); POST logs out and says so on the login page."""
+
     access = "public"
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        return render(request, "accounts/logout.html")
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # After auth.logout() the session is new, so the message survives into the next page.
+        messages.info(request, _("You are logged out."))
+        return response
 
 
 class PasswordChangeView(AccessMixin, auth_views.PasswordChangeView):

@@ -13,6 +13,31 @@ from fupin.core.idnumber import InvalidIdNumber, cross_check, normalize, parse
 from fupin.core.policy import scope_code
 from fupin.regions.scope import is_valid_code, is_within
 
+BLANK_CHOICE = "---------"  # Django's and django-filter's label for "nothing chosen"
+
+
+def label_empty_choices(form, label, *, unknown_too: bool = False) -> None:
+    """Give the "nothing chosen" entry of every select in `form` a readable label instead of
+    Django's "---------" (请选择 in a form, 全部 in a filter). `unknown_too` also relabels a
+    yes/no filter's "Unknown", which there means "any" (no filtering), not "not known"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.NullBooleanField):
+            if unknown_too and isinstance(field.widget, forms.NullBooleanSelect):
+                field.widget.choices = [("unknown", label)] + [
+                    c for c in field.widget.choices if c[0] != "unknown"]
+            continue
+        if hasattr(field, "empty_label"):  # ModelChoiceField, django-filter's ChoiceField
+            if field.empty_label is not None and str(field.empty_label) == BLANK_CHOICE:
+                field.empty_label = label
+                if not hasattr(field, "queryset"):
+                    # The widget's copy of the choices still reads the declared field's label.
+                    field.widget.choices = list(field.choices)
+            continue
+        if isinstance(field, forms.ChoiceField) and not callable(getattr(field, "queryset", 0)):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None) and str(choices[0][1]) == BLANK_CHOICE:
+                field.choices = [(choices[0][0], label), *choices[1:]]
+
 
 class ScopedModelForm(forms.ModelForm):
     region_field_name = "region_code"
@@ -22,6 +47,7 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        label_empty_choices(self, _("— choose —"))
         field = self.fields.get(self.region_field_name)
         if field is not None and not self.instance.pk and user is not None:
             field.initial = scope_code(user)

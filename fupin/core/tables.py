@@ -46,6 +46,11 @@ class RegionColumn(tables.Column):
         return value
 
 
+def region_names(codes) -> dict[str, str]:
+    codes = {c for c in codes if c}
+    return {code: e.name for code, e in directory.entries(codes).items()} if codes else {}
+
+
 def _page_region_names(table, accessor) -> dict[str, str]:
     cache = getattr(table, "_region_names", None)
     if cache is None:
@@ -56,18 +61,66 @@ def _page_region_names(table, accessor) -> dict[str, str]:
     return cache
 
 
+def is_plain_number(name: str) -> bool:
+    """Years and record numbers are labels, not quantities: 2014, not 2,014."""
+    return name in ("id", "pk", "year") or name.endswith("_year")
+
+
 class BaseTable(tables.Table):
     unmasked = False
 
     class Meta:
-        attrs = {"class": "table table-vcenter card-table table-striped"}
+        attrs = {"class": "table table-vcenter card-table table-striped table-cards"}
         per_page = 50
+        template_name = "core/_table.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Counts get thousands separators (USE_THOUSAND_SEPARATOR); years and numbers do not.
+        model = getattr(self._meta, "model", None)
+        for name, column in self.columns.columns.items():
+            if is_plain_number(name) and column.column.localize is None:
+                column.column.localize = False
+            # Cells keep to one line (a CJK name may otherwise break after every character
+            # when columns are squeezed); only long text wraps (`data-wrap`, fupin.css).
+            column.column.wraps = _is_long_text(model, str(column.accessor))
+
+
+def _is_long_text(model, accessor: str) -> bool:
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    if model is None or "__" in accessor or "." in accessor:
+        return False
+    try:
+        field = model._meta.get_field(accessor)
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, models.TextField) or (
+        isinstance(field, models.CharField) and (field.max_length or 0) > 60)
 
 
 class ChangeRecordTable(BaseTable):
     id = tables.Column(linkify=("core:changerecord", {"pk": tables.A("pk")}),
                        verbose_name=_("No."))
     time = tables.DateTimeColumn(format="Y-m-d H:i:s")
+    region_code = RegionColumn(verbose_name=_("region"))
+
+    def render_actor(self, value):
+        from fupin.core.naming import actor_name
+
+        return actor_name(value)
+
+    def render_model(self, value):
+        from fupin.core.naming import model_name, named
+
+        return named(model_name(value), value)
+
+    def value_model(self, value):
+        return value
+
+    def value_actor(self, value):
+        return value
 
     class Meta(BaseTable.Meta):
         from fupin.core.models import ChangeRecord

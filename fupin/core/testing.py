@@ -177,7 +177,9 @@ def exported_row(list_url: str, obj, user) -> list[str]:
     as their role requires), computed from the list's table alone."""
     table = view_class(list_url).table_class(type(obj)._base_manager.filter(pk=obj.pk))
     table.unmasked = has_personal_data_permission(user)
-    header, *rows = table.as_values()
+    from fupin.core.export import table_values  # region name, then its code in a column
+
+    header, *rows = table_values(table)
     assert rows, f"{obj!r} has no row in its own table"
     return [_cell_text(v) for v in rows[0]]
 

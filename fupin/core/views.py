@@ -20,11 +20,13 @@ from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig
 
-from fupin.core import changelog, panels
-from fupin.core.export import export_table
+from fupin.core import changelog, import_links, naming, panels
+from fupin.core.export import export_name, export_table
+from fupin.core.forms import label_empty_choices
 from fupin.core.masking import mask, mask_fields
 from fupin.core.models import PersonalDataAccess
-from fupin.core.policy import can, has_personal_data_permission, restrict
+from fupin.core.policy import can, has_personal_data_permission, restrict, scope_code
+from fupin.core.tables import is_plain_number
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -73,6 +75,12 @@ class ObjectListView(AccessMixin, FilterView):
     paginate_by = None  # the table paginates
     export_formats = ("csv", "xlsx")
 
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        # An unset filter means "any": say 全部, not django-filter's "---------" or "Unknown".
+        label_empty_choices(filterset.form, _("All"), unknown_too=True)
+        return filterset
+
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
         ok = not self.filterset.is_bound or self.filterset.is_valid()
@@ -84,9 +92,18 @@ class ObjectListView(AccessMixin, FilterView):
             if table.unmasked and getattr(self.model, "personal_fields", None):
                 log_personal_access(request, self.model, None, "export",
                                     count=self.object_list.count())
-            return export_table(table, fmt, str(self.model._meta.verbose_name_plural))
+            title = str(self.model._meta.verbose_name_plural)
+            return export_table(table, fmt, title, export_name(title, self.export_region_name()))
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
+
+    def export_region_name(self) -> str:
+        """The region an export covers: the region filtered on, else the user's scope."""
+        from fupin.core import directory
+
+        code = (self.request.GET.get("region") or "").strip() or scope_code(self.request.user)
+        found = directory.entry(code) if code else None
+        return found.name if found is not None else ""
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -94,6 +111,7 @@ class ObjectListView(AccessMixin, FilterView):
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         ctx["table"] = table
         ctx["export_formats"] = self.export_formats
+        ctx["import_links"] = import_links.for_model(self.model, self.request.user)
         ctx["total"] = table.paginator.count if hasattr(table, "paginator") else len(self.object_list)
         return ctx
 
@@ -130,6 +148,14 @@ def field_rows(obj, user, fields=None) -> list[tuple[str, object]]:
     return rows
 
 
+def plain_numbers(model, rows):
+    """Years as 2014, not 2,014: counts on a page get thousands separators, years do not."""
+    labels = {str(f.verbose_name) for f in model._meta.concrete_fields
+              if is_plain_number(f.name)}
+    return [(label, str(value) if isinstance(value, int) and not isinstance(value, bool)
+             and str(label) in labels else value) for label, value in rows]
+
+
 def _model_of(label: str):
     from django.apps import apps
 
@@ -139,18 +165,25 @@ def _model_of(label: str):
         return None
 
 
-def display_diff(model, before: dict, after: dict) -> list[tuple[str, object, object]]:
+def display_diff(model, before: dict, after: dict,
+                 names: dict | None = None) -> list[tuple[str, object, object]]:
     """(field label, before, after) for the fields that differ, in the user's language:
-    verbose names for keys, choice labels and yes/no for values."""
+    verbose names for keys, choice labels and yes/no for values, and the names of the records
+    and regions a value points at (`names`, from naming.related_names) with the id muted."""
     by_attname = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+    names = names or {}
 
     def shown(field, value):
         if value is None or value == "":
             return None
+        if field is not None and isinstance(value, (int, str)) and (field.attname, value) in names:
+            return naming.named(names[(field.attname, value)], value)
         if field is not None and field.choices:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
+        if field is not None and is_plain_number(field.name):
+            return str(value)
         return value
 
     rows = []
@@ -165,10 +198,12 @@ def display_diff(model, before: dict, after: dict) -> list[tuple[str, object, ob
 
 def masked_history(obj, user):
     records = list(changelog.history(type(obj), obj.pk).order_by("-id")[:100])
+    names = naming.related_names(type(obj), [d for r in records for d in (r.before, r.after)],
+                                 user)
     for record in records:
         before = mask_snapshot(record.model, record.before, user)
         after = mask_snapshot(record.model, record.after, user)
-        record.diff = display_diff(type(obj), before, after)
+        record.diff = display_diff(type(obj), before, after, names)
     return records
 
 
@@ -189,6 +224,11 @@ class ObjectDetailView(AccessMixin, generic.DetailView):
         if getattr(self.model, "personal_fields", None) and has_personal_data_permission(user):
             log_personal_access(self.request, self.model, obj, "page")
         return ctx
+
+    def render_to_response(self, context, **response_kwargs):
+        if "fields" in context:
+            context["fields"] = plain_numbers(self.model, context["fields"])
+        return super().render_to_response(context, **response_kwargs)
 
 
 class ObjectEditView(AccessMixin, generic.UpdateView):
@@ -320,7 +360,9 @@ class ChangeRecordDetailView(ObjectDetailView):
         record, user = self.object, self.request.user
         before = mask_snapshot(record.model, record.before, user)
         after = mask_snapshot(record.model, record.after, user)
-        ctx["diff"] = display_diff(_model_of(record.model), before, after)
+        model = _model_of(record.model)
+        names = naming.related_names(model, [record.before, record.after], user)
+        ctx["diff"] = display_diff(model, before, after, names)
         ctx["extra"] = record.extra
         return ctx
 

@@ -11,3 +11,10 @@ class IngestConfig(AppConfig):
     def ready(self):
         # Each app declares its registry in <app>/ingest.py (fupin/poverty/ingest.py: households).
         autodiscover_modules("ingest")
+        # The "Import" button on each registry's list page (core cannot import ingest).
+        from fupin.core import import_links
+        from fupin.ingest import registry
+
+        for spec in registry.all_registries():
+            import_links.register(spec.model._meta.label_lower, spec.verbose_name,
+                                  f"ingest:{spec.name}_upload")
