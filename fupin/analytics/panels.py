@@ -117,6 +117,7 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     chart: dict | None = None  # the spec charts.js draws
     select: list[tuple[str, str]] = field(default_factory=list)  # chart series to switch
+    note: str = ""  # a line under the title
 
     @property
     def chart_id(self) -> str:
@@ -306,8 +307,11 @@ def _breakdown_table(item: ind.Indicator, value: dict, values: dict | None = Non
         # Monitored is what the county decided; the procedures still open are the rest of the
         # story (a dashboard of only the first shows 0 while hundreds are being assessed).
         assessed = ind.INDICATORS["households_under_assessment"]
-        table.rows.append(Row(str(assessed.label), [cell((values or {}).get(assessed.name)),
-                                                    Cell(None, DASH)]))
+        under = (values or {}).get(assessed.name)
+        table.rows.append(Row(str(assessed.label), [cell(under), Cell(None, DASH)]))
+        table.note = _("%(monitored)s households monitored; %(assessed)s more under assessment "
+                       "(monitoring procedures not yet decided)") % {
+            "monitored": show(total), "assessed": show(under or 0)}
     if not total:
         return table  # nothing to draw: the table says so, all zeros
     table.chart = {"kind": "pie" if len(keys) <= 5 else "bar", "horizontal": True,

@@ -103,6 +103,10 @@ def test_households_under_assessment_beside_the_monitored(data):
     row = [r for r in table.rows
            if r.label == str(ind.INDICATORS["households_under_assessment"].label)]
     assert [c.text for c in row[0].cells] == ["2", panels.DASH]
+    with translation.override("en"):
+        table = panels.build(Region.objects.get(code=COUNTY_A)).tables()[
+            "breakdown-monitored_households"]
+    assert table.note.startswith("0 households monitored; 2 more under assessment")
 
 
 @pytest.mark.django_db
