@@ -152,6 +152,9 @@ def test_calibrated_figures_show_back(data):
     assert province["poor_persons"] == round(2_550_000 * SCALE)
     assert province["low_income_persons"] == round(4_550_000 * SCALE)
     assert province["key_villages"] == round(5486 * SCALE)
+    # the villages' own figures weighted by rural population, not registered households'
+    assert province["rural_income_per_capita"] == pytest.approx(1985, abs=0.5)
+    assert province["rural_population_with_income"] == province["rural_population"]
 
 
 def test_ratio_over_zero_is_none(data):
