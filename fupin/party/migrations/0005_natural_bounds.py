@@ -2,6 +2,17 @@
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F
+
+
+def raise_limits(apps, schema_editor):
+    """Rows saved before the bounds (a meeting of 9 out of 7): the count seen is the fact, so
+    the limit it exceeded is raised to it, rather than the migration failing on them."""
+    OrgMeeting = apps.get_model("party", "OrgMeeting")
+    OrgMeeting.objects.filter(attendance__gt=F("expected")).update(expected=F("attendance"))
+    Election = apps.get_model("party", "Election")
+    Election.objects.filter(members_present__gt=F("members_eligible")).update(
+        members_eligible=F("members_present"))
 
 
 class Migration(migrations.Migration):
@@ -12,6 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(raise_limits, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='cadrewelfare',
             constraint=models.CheckConstraint(condition=models.Q(('pay__gte', 0), ('pay__isnull', True), _connector='OR'), name='cadrewelfare_pay_gte_0', violation_error_message='Pay (yuan) cannot be negative.'),
