@@ -154,3 +154,21 @@ def _samples():
 
     _discover_samples()
     return SAMPLES
+
+
+@pytest.mark.django_db
+def test_a_village_enters_its_net_income_per_capita_never_negative(regions):
+    from fupin.poverty.forms import VillageProfileForm
+
+    user = make_user(Role.POVERTY_OFFICE)
+    data = {"region_code": VILLAGE_A, "rural_population": 1200, "households": 300,
+            "collective_income": "0", "net_income_per_capita": "-1"}
+    form = VillageProfileForm(data, user=user)
+    assert not form.is_valid() and "net_income_per_capita" in form.errors
+    form = VillageProfileForm({**data, "net_income_per_capita": "1985"}, user=user)
+    assert form.is_valid(), form.errors
+    with acting_as(user):
+        assert form.save().net_income_per_capita == Decimal(1985)
+    form = VillageProfileForm({**data, "region_code": "520102001002", "households": 1201},
+                              user=user)
+    assert not form.is_valid() and "households" in form.errors
