@@ -141,6 +141,10 @@ def test_rules_across_rows(regions):
     assert "members" in field_errors(income)
     person.birth_date = datetime.date.today() + datetime.timedelta(days=1)
     assert "birth_date" in field_errors(person)
+    with acting_as(None, label="test", scope_checks=False):
+        cadre = sample_for("party.cadre", VILLAGE_A)
+    cadre.birth_date = person.birth_date
+    assert "birth_date" in field_errors(cadre)
     if candidate is not None:
         election: Election = candidate.election
         election.members_eligible = 10

@@ -414,6 +414,9 @@ class Cadre(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        bounds.raise_errors(bounds.not_future(self, "birth_date"))
+
 
 class CadrePosition(ScopedModel):
     """A cadre's post on a committee (职务) for a period; 一肩挑 and cross-membership are derived
