@@ -23,7 +23,7 @@ import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, FloatField, Q, Sum
+from django.db.models import Count, DecimalField, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -150,14 +150,17 @@ indicator("identified_households", _("households identified"), UNITS["households
           group=P)
 indicator("poor_households_by_cause", _("poor households by main cause"), UNITS["households"],
           group=P, breakdown=lambda: _labels("fupin.poverty.choices", "PovertyCause"))
-indicator("income_total", _("income per person, summed over households"), UNITS["yuan"], group=P)
-indicator("households_with_income", _("households with a recorded income"), UNITS["households"],
+# A per-person figure is never added up: the mean is the households' net income (per person
+# times members) over their members, each a sum that does add up the region tree.
+indicator("registered_income_total", _("net income of registered households"), UNITS["yuan"],
           group=P)
-indicator("income_per_capita_mean", _("income per person (mean)"), UNITS["yuan"], kind=RATIO,
-          numerator="income_total", denominator="households_with_income", group=P,
-          key_figure=True)
-indicator("income_per_capita_median", _("income per person (median)"), UNITS["yuan"], kind=MEDIAN,
-          group=P)
+indicator("persons_with_income", _("persons in registered households with a recorded income"),
+          UNITS["persons"], group=P)
+indicator("income_per_capita_mean", _("income per person of registered households (mean)"),
+          UNITS["yuan"], kind=RATIO, numerator="registered_income_total",
+          denominator="persons_with_income", group=P, key_figure=True)
+indicator("income_per_capita_median", _("income per person of registered households (median "
+                                        "of households)"), UNITS["yuan"], kind=MEDIAN, group=P)
 
 
 def _labels(module: str, name: str) -> dict[str, str]:
@@ -202,8 +205,8 @@ def _persons(code):
 @source(("poverty.household",), ("poor_households", "low_income_households",
                                  "monitored_households", "relapsed_households",
                                  "registered_households", "exits", "identified_households",
-                                 "poor_households_by_cause", "income_total",
-                                 "households_with_income"))
+                                 "poor_households_by_cause", "registered_income_total",
+                                 "persons_with_income"))
 def _households(code):
     from fupin.poverty.models import Household
 
@@ -220,8 +223,9 @@ def _households(code):
     yield from grouped(rows.filter(status="poor").exclude(main_cause=""),
                        "poor_households_by_cause", code, key="main_cause")
     with_income = registered.filter(income_per_capita__isnull=False)
-    yield from grouped(with_income, "income_total", code, value=Sum("income_per_capita"))
-    yield from grouped(with_income, "households_with_income", code)
+    yield from grouped(with_income, "registered_income_total", code, value=Sum(
+        F("income_per_capita") * F("members_count"), output_field=DecimalField(max_digits=20, decimal_places=2)))
+    yield from grouped(with_income, "persons_with_income", code, value=Sum("members_count"))
 
 
 def _income_samples(code):
@@ -378,7 +382,7 @@ indicator("branch_pairing_coverage", _("branch-pairing coverage"), "%", kind=RAT
           numerator="branches_paired", denominator="branches_to_pair", percent=True, group=A)
 indicator("households_visited_90d", _("households in need visited in the last 90 days"),
           UNITS["households"], group=A)
-indicator("visit_coverage", _("households in need visited in the last 90 days"), "%",
+indicator("visit_coverage", _("share of households in need visited in the last 90 days"), "%",
           kind=RATIO, numerator="households_visited_90d", denominator="households_in_need",
           percent=True, group=A)
 indicator("measures", _("assistance measures by category"), UNITS["measures"], by_year=True,
@@ -460,6 +464,44 @@ def _measures(code):
 
     yield from grouped(Measure._base_manager.exclude(state="cancelled"), "measures", code,
                        period="year", key="category")
+
+
+# --- rural income and monitoring (issue 11) ----------------------------------------------------
+# The province's rural net income per capita is the villages' own figure (of their whole rural
+# population, not only of registered households), weighted by rural population: the villages'
+# net income over their people.
+indicator("rural_income_total", _("rural net income of the villages"), UNITS["yuan"], group=P)
+indicator("rural_population_with_income", _("rural population of villages with a recorded "
+                                             "net income"), UNITS["persons"], group=P)
+indicator("rural_income_per_capita", _("rural net income per capita"), UNITS["yuan"],
+          kind=RATIO, numerator="rural_income_total",
+          denominator="rural_population_with_income", group=P, key_figure=True)
+# Beside the monitored households, those whose monitoring procedure is still open (lead taken,
+# not yet decided by the county): the whole of the monitoring work.
+indicator("households_under_assessment", _("households under monitoring assessment"),
+          UNITS["households"], group=P)
+
+
+@source(("poverty.villageprofile",), ("rural_income_total", "rural_population_with_income"))
+def _rural_income(code):
+    from fupin.poverty.models import VillageProfile
+
+    rows = VillageProfile._base_manager.filter(net_income_per_capita__isnull=False)
+    yield from grouped(rows, "rural_income_total", code, value=Sum(
+        F("net_income_per_capita") * F("rural_population"), output_field=DecimalField(max_digits=20, decimal_places=2)))
+    yield from grouped(rows, "rural_population_with_income", code,
+                       value=Sum("rural_population"))
+
+
+@source(("poverty.procedure",), ("households_under_assessment",))
+def _under_assessment(code):
+    from fupin.poverty.choices import ProcedureKind, ProcedureState
+    from fupin.poverty.models import Procedure
+
+    rows = Procedure._base_manager.filter(kind=ProcedureKind.MONITORING,
+                                          state=ProcedureState.OPEN)
+    yield from grouped(rows, "households_under_assessment", code,
+                       value=Count("household", distinct=True))
 
 
 def key_figures() -> list[Indicator]:

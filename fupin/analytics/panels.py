@@ -117,6 +117,7 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     chart: dict | None = None  # the spec charts.js draws
     select: list[tuple[str, str]] = field(default_factory=list)  # chart series to switch
+    note: str = ""  # a line under the title
 
     @property
     def chart_id(self) -> str:
@@ -290,7 +291,7 @@ def _trend_by_key(item: ind.Indicator, keyed: dict) -> Table:
     return table
 
 
-def _breakdown_table(item: ind.Indicator, value: dict) -> Table:
+def _breakdown_table(item: ind.Indicator, value: dict, values: dict | None = None) -> Table:
     labels = _choices(item)
     keys = list(labels) + sorted(set(value or {}) - set(labels))
     total = sum((value or {}).values(), Decimal(0))
@@ -302,6 +303,15 @@ def _breakdown_table(item: ind.Indicator, value: dict) -> Table:
                               [cell(part), _share(part, total)]))
     table.rows.append(Row(_("Total"), [cell(total), _share(total, total)], total=True))
     rows = table.rows[:-1]
+    if item.name == "monitored_households":
+        # Monitored is what the county decided; the procedures still open are the rest of the
+        # story (a dashboard of only the first shows 0 while hundreds are being assessed).
+        assessed = ind.INDICATORS["households_under_assessment"]
+        under = (values or {}).get(assessed.name)
+        table.rows.append(Row(str(assessed.label), [cell(under), Cell(None, DASH)]))
+        table.note = _("%(monitored)s households monitored; %(assessed)s more under assessment "
+                       "(monitoring procedures not yet decided)") % {
+            "monitored": show(total), "assessed": show(under or 0)}
     if not total:
         return table  # nothing to draw: the table says so, all zeros
     table.chart = {"kind": "pie" if len(keys) <= 5 else "bar", "horizontal": True,
@@ -342,7 +352,7 @@ def build(region: Region) -> Dashboard:
             children=_children_table(group, key_items, result)
             if result.children and key_items else None,
             trends=_trend_tables(items, values, keyed),
-            breakdowns=[_breakdown_table(i, values.get(i.name)) for i in items
+            breakdowns=[_breakdown_table(i, values.get(i.name), values) for i in items
                         if i.breakdown is not None and not i.by_year]))
     return Dashboard(region, result, sections, refreshed)
 

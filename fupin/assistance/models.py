@@ -10,13 +10,17 @@ a relocation) is also visible in that region's scope through `scope_q`.
 
 from __future__ import annotations
 
+import calendar
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fupin.assistance import choices as c
+from fupin.core import bounds
 from fupin.core.masking import PHONE
 from fupin.core.models import ScopedModel
 from fupin.regions.scope import within
@@ -45,6 +49,10 @@ class Period(models.Model):
 
 
 # --- work teams and contact points ------------------------------------------------------------
+
+BOUNDS_WORK_TEAM = (bounds.at_least("ends_on", "starts_on"),)
+
+
 class WorkTeam(ScopedModel, Period):
     """A work team stationed in a village (驻村工作队), sent by a unit for a term."""
 
@@ -56,9 +64,14 @@ class WorkTeam(ScopedModel, Period):
         ordering = ["region_code", "-starts_on"]
         verbose_name = _("work team")
         verbose_name_plural = _("work teams")
+        constraints = bounds.constraints("assistance.WorkTeam", *BOUNDS_WORK_TEAM)
 
     def __str__(self) -> str:
         return self.name
+
+
+
+BOUNDS_WORK_TEAM_MEMBER = (bounds.at_least("ends_on", "starts_on"),)
 
 
 class WorkTeamMember(ScopedModel, Period):
@@ -81,9 +94,14 @@ class WorkTeamMember(ScopedModel, Period):
         ordering = ["team", "role", "name"]
         verbose_name = _("work-team member")
         verbose_name_plural = _("work-team members")
+        constraints = bounds.constraints("assistance.WorkTeamMember", *BOUNDS_WORK_TEAM_MEMBER)
 
     def __str__(self) -> str:
         return self.name
+
+
+
+BOUNDS_PRESENCE = (bounds.at_most("days", value=31), bounds.at_least("days", value=0))
 
 
 class Presence(ScopedModel):
@@ -98,12 +116,23 @@ class Presence(ScopedModel):
     class Meta:
         ordering = ["team_member", "-month"]
         constraints = [models.UniqueConstraint(fields=["team_member", "month"],
-                                               name="presence_once_a_month")]
+                                               name="presence_once_a_month"),
+                       *bounds.constraints("assistance.Presence", *BOUNDS_PRESENCE)]
         verbose_name = _("presence")
         verbose_name_plural = _("presence")
 
     def __str__(self) -> str:
         return f"{self.team_member} {self.month:%Y-%m}: {self.days}"
+
+    def clean(self):
+        errors = bounds.check(self, *BOUNDS_PRESENCE)
+        if self.month and self.days is not None and "days" not in errors:
+            length = calendar.monthrange(self.month.year, self.month.month)[1]
+            if self.days > length:
+                errors["days"] = [_("%(field)s cannot exceed the %(n)s days of %(month)s.") % {
+                    "field": capfirst(self._meta.get_field("days").verbose_name), "n": length,
+                    "month": f"{self.month:%Y-%m}"}]
+        bounds.raise_errors(errors)
 
 
 class WorkLogEntry(ScopedModel):
@@ -123,6 +152,10 @@ class WorkLogEntry(ScopedModel):
         return f"{self.logged_on} {self.text[:30]}"
 
 
+
+BOUNDS_CONTACT_POINT = (bounds.at_least("ends_on", "starts_on"),)
+
+
 class ContactPoint(ScopedModel, Period):
     """A leading cadre's contact point (党员领导干部联系点): a township or village they follow."""
 
@@ -134,6 +167,7 @@ class ContactPoint(ScopedModel, Period):
         ordering = ["region_code", "cadre_name"]
         verbose_name = _("contact point")
         verbose_name_plural = _("contact points")
+        constraints = bounds.constraints("assistance.ContactPoint", *BOUNDS_CONTACT_POINT)
 
     def __str__(self) -> str:
         return f"{self.cadre_name} · {self.region_code}"
@@ -158,6 +192,11 @@ class ContactVisit(ScopedModel):
 
 
 # --- pairing and visits -------------------------------------------------------------------------
+
+BOUNDS_BRANCH_PAIRING = (bounds.at_least("ends_on", "starts_on"),
+                         *bounds.not_negative("money", "materials_value"))
+
+
 class BranchPairing(ScopedModel, Period):
     """A branch pairing (万个支部结对): an organ, enterprise or urban branch and a village branch.
 
@@ -183,6 +222,7 @@ class BranchPairing(ScopedModel, Period):
         ordering = ["region_code", "-starts_on"]
         verbose_name = _("branch pairing")
         verbose_name_plural = _("branch pairings")
+        constraints = bounds.constraints("assistance.BranchPairing", *BOUNDS_BRANCH_PAIRING)
 
     def __str__(self) -> str:
         return f"{self.helping_org} ↔ {self.village_org}"
@@ -191,9 +231,16 @@ class BranchPairing(ScopedModel, Period):
         self.helping_region_code = self.helping_org.region_code
         super().save(*args, **kwargs)
 
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_BRANCH_PAIRING))
+
     @staticmethod
     def scope_q(code: str) -> Q:
         return within(code) | within(code, "helping_region_code")
+
+
+
+BOUNDS_PAIRING = (bounds.at_least("ends_on", "starts_on"),)
 
 
 class Pairing(ScopedModel, Period):
@@ -215,7 +262,8 @@ class Pairing(ScopedModel, Period):
         ordering = ["household", "-starts_on"]
         constraints = [models.UniqueConstraint(fields=["household"],
                                                condition=Q(ends_on__isnull=True),
-                                               name="one_current_pairing")]
+                                               name="one_current_pairing"),
+                       *bounds.constraints("assistance.Pairing", *BOUNDS_PAIRING)]
         indexes = [models.Index(fields=["helper", "ends_on"])]
         verbose_name = _("household pairing")
         verbose_name_plural = _("household pairings")
@@ -253,6 +301,10 @@ class Visit(ScopedModel):
 
 
 # --- measures and projects ---------------------------------------------------------------------
+
+BOUNDS_MEASURE = (*bounds.not_negative("amount"),)
+
+
 class Measure(ScopedModel):
     """An assistance measure (帮扶措施) for a household; a household's measures are its plan
     (一户一策), planned and done."""
@@ -277,6 +329,7 @@ class Measure(ScopedModel):
         ordering = ["household", "-year", "kind"]
         verbose_name = _("assistance measure")
         verbose_name_plural = _("assistance measures")
+        constraints = bounds.constraints("assistance.Measure", *BOUNDS_MEASURE)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year}"
@@ -284,6 +337,14 @@ class Measure(ScopedModel):
     def save(self, *args, **kwargs):
         self.category = c.MeasureKind.category_of(self.kind)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_MEASURE))
+
+
+
+BOUNDS_VILLAGE_PLAN = (bounds.at_least("ends_year", "starts_year"),
+                       bounds.at_most("progress", value=100))
 
 
 class VillagePlan(ScopedModel):
@@ -302,9 +363,17 @@ class VillagePlan(ScopedModel):
         ordering = ["region_code", "-starts_year"]
         verbose_name = _("whole-village plan")
         verbose_name_plural = _("whole-village plans")
+        constraints = bounds.constraints("assistance.VillagePlan", *BOUNDS_VILLAGE_PLAN)
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_VILLAGE_PLAN))
+
+
+
+BOUNDS_PLAN_FUNDING = (*bounds.not_negative("amount"),)
 
 
 class PlanFunding(ScopedModel):
@@ -318,12 +387,20 @@ class PlanFunding(ScopedModel):
     class Meta:
         ordering = ["plan", "source"]
         constraints = [models.UniqueConstraint(fields=["plan", "source"],
-                                               name="plan_funding_once_per_source")]
+                                               name="plan_funding_once_per_source"),
+                       *bounds.constraints("assistance.PlanFunding", *BOUNDS_PLAN_FUNDING)]
         verbose_name = _("plan funding")
         verbose_name_plural = _("plan funding")
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.amount}"
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_PLAN_FUNDING))
+
+
+
+BOUNDS_PLAN_PROJECT = (*bounds.not_negative("investment"),)
 
 
 class PlanProject(ScopedModel):
@@ -341,9 +418,13 @@ class PlanProject(ScopedModel):
         ordering = ["plan", "name"]
         verbose_name = _("plan project")
         verbose_name_plural = _("plan projects")
+        constraints = bounds.constraints("assistance.PlanProject", *BOUNDS_PLAN_PROJECT)
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_PLAN_PROJECT))
 
 
 class Enterprise(ScopedModel):
@@ -363,6 +444,10 @@ class Enterprise(ScopedModel):
         return self.name
 
 
+
+BOUNDS_INDUSTRY_PROJECT = (*bounds.not_negative("funds"),)
+
+
 class IndustryProject(ScopedModel):
     """An industry project (产业化扶贫项目) carried by an enterprise, with linked households."""
 
@@ -377,9 +462,17 @@ class IndustryProject(ScopedModel):
         ordering = ["region_code", "-year", "name"]
         verbose_name = _("industry project")
         verbose_name_plural = _("industry projects")
+        constraints = bounds.constraints("assistance.IndustryProject", *BOUNDS_INDUSTRY_PROJECT)
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_INDUSTRY_PROJECT))
+
+
+
+BOUNDS_INDUSTRY_BENEFIT = (*bounds.not_negative("amount"),)
 
 
 class IndustryBenefit(ScopedModel):
@@ -395,12 +488,16 @@ class IndustryBenefit(ScopedModel):
     class Meta:
         ordering = ["project", "household"]
         constraints = [models.UniqueConstraint(fields=["project", "household", "kind"],
-                                               name="industry_benefit_once")]
+                                               name="industry_benefit_once"),
+                       *bounds.constraints("assistance.IndustryBenefit", *BOUNDS_INDUSTRY_BENEFIT)]
         verbose_name = _("industry benefit")
         verbose_name_plural = _("industry benefits")
 
     def __str__(self) -> str:
         return f"{self.project} · {self.household}"
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_INDUSTRY_BENEFIT))
 
 
 class ResettlementSite(ScopedModel):
@@ -418,6 +515,10 @@ class ResettlementSite(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+
+BOUNDS_RELOCATION = (*bounds.not_negative("housing_area"),)
 
 
 class Relocation(ScopedModel):
@@ -441,6 +542,7 @@ class Relocation(ScopedModel):
         ordering = ["-moved_on"]
         verbose_name = _("relocation")
         verbose_name_plural = _("relocations")
+        constraints = bounds.constraints("assistance.Relocation", *BOUNDS_RELOCATION)
 
     def __str__(self) -> str:
         return f"{self.household} → {self.site}"
@@ -448,6 +550,18 @@ class Relocation(ScopedModel):
     def save(self, *args, **kwargs):
         self.site_region_code = self.site.region_code
         super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = bounds.check(self, *BOUNDS_RELOCATION)
+        household = self.household if self.household_id else None
+        # The household's members are another row: only clean() can say it.
+        if household is not None and household.members_count and self.employed is not None \
+                and self.employed > household.members_count:
+            errors["employed"] = [_("%(field)s cannot exceed the household's %(n)s members.")
+                                  % {"field": capfirst(self._meta.get_field("employed")
+                                                       .verbose_name),
+                                     "n": household.members_count}]
+        bounds.raise_errors(errors)
 
     @staticmethod
     def scope_q(code: str) -> Q:
@@ -475,6 +589,10 @@ class ChunhuiEnvoy(ScopedModel):
         return self.name
 
 
+
+BOUNDS_CHUNHUI_CONTRIBUTION = (*bounds.not_negative("value"),)
+
+
 class ChunhuiContribution(ScopedModel):
     """A Spring Sunshine contribution (春晖行动贡献) to a village: money, a project,
     information or jobs, with its value."""
@@ -490,6 +608,10 @@ class ChunhuiContribution(ScopedModel):
         ordering = ["-given_on"]
         verbose_name = _("Spring Sunshine contribution")
         verbose_name_plural = _("Spring Sunshine contributions")
+        constraints = bounds.constraints("assistance.ChunhuiContribution", *BOUNDS_CHUNHUI_CONTRIBUTION)
 
     def __str__(self) -> str:
         return self.description[:40]
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_CHUNHUI_CONTRIBUTION))

@@ -8,9 +8,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fupin.core import bounds
 from fupin.core.idnumber import validate_id_number
 from fupin.core.masking import ID_NUMBER, PHONE
 from fupin.core.models import ScopedModel
@@ -99,6 +101,15 @@ class CoveredRegion(models.Model):
         return f"{self.org_id} {self.region_code}"
 
 
+# The stages of joining follow one another (a blank stage is skipped).
+BOUNDS_MEMBER = (
+    bounds.at_least("activist_on", "applied_on"),
+    bounds.at_least("candidate_on", "activist_on"),
+    bounds.at_least("probationary_on", "candidate_on"),
+    bounds.at_least("full_on", "probationary_on"),
+)
+
+
 class PartyMember(ScopedModel):
     """A party member, or a person on the way to membership (党员 / 入党申请人 / 积极分子)."""
 
@@ -134,9 +145,16 @@ class PartyMember(ScopedModel):
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
         indexes = [models.Index(fields=["region_code", "stage"])]
+        constraints = bounds.constraints("party.PartyMember", *BOUNDS_MEMBER)
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        errors = bounds.check(self, *BOUNDS_MEMBER)
+        bounds.not_future(self, "birth_date", "applied_on", "activist_on", "candidate_on",
+                          "probationary_on", "full_on", "left_on", errors=errors)
+        bounds.raise_errors(errors)
 
 
 class MemberPost(ScopedModel):
@@ -303,9 +321,13 @@ class CareVisit(ScopedModel):
         ordering = ["-date"]
         verbose_name = _("care visit")
         verbose_name_plural = _("care visits")
+        constraints = bounds.constraints("party.CareVisit", *bounds.not_negative("amount"))
 
     def __str__(self) -> str:
         return f"{self.member} {self.date}"
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *bounds.not_negative("amount")))
 
 
 class OrgMeeting(ScopedModel):
@@ -324,9 +346,15 @@ class OrgMeeting(ScopedModel):
         ordering = ["-date"]
         verbose_name = _("organization meeting")
         verbose_name_plural = _("organization meetings")
+        constraints = bounds.constraints("party.OrgMeeting", bounds.at_most("attendance",
+                                                                           "expected"))
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
+
+    def clean(self):
+        errors = bounds.check(self, bounds.at_most("attendance", "expected"))
+        bounds.raise_errors(bounds.not_future(self, "date", errors=errors))
 
 
 class Committee(ScopedModel):
@@ -342,11 +370,15 @@ class Committee(ScopedModel):
         ordering = ["region_code", "kind", "-term_starts_on"]
         verbose_name = _("village committee")
         verbose_name_plural = _("village committees")
+        constraints = bounds.constraints("party.Committee",
+                                         bounds.at_least("term_ends_on", "term_starts_on"))
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.term_starts_on:%Y}"
 
     def clean(self):
+        if self.term_ends_on and self.term_starts_on and self.term_ends_on < self.term_starts_on:
+            raise ValidationError({"term_ends_on": _("The term cannot end before it starts.")})
         # The committee's party organization is the village's own (or a joint one covering it).
         org = self.org
         if org is None or not self.region_code:
@@ -355,8 +387,6 @@ class Committee(ScopedModel):
                 region_code=self.region_code).exists():
             raise ValidationError({"org": _("The party organization must be the one of this "
                                             "village, or a joint one covering it.")})
-        if self.term_ends_on and self.term_ends_on < self.term_starts_on:
-            raise ValidationError({"term_ends_on": _("The term cannot end before it starts.")})
 
 
 class Cadre(ScopedModel):
@@ -383,6 +413,9 @@ class Cadre(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        bounds.raise_errors(bounds.not_future(self, "birth_date"))
 
 
 class CadrePosition(ScopedModel):
@@ -441,10 +474,20 @@ class CadreWelfare(ScopedModel):
         verbose_name = _("cadre welfare")
         verbose_name_plural = _("cadre welfare")
         constraints = [models.UniqueConstraint(fields=["cadre", "year"],
-                                               name="welfare_once_per_cadre_year")]
+                                               name="welfare_once_per_cadre_year"),
+                       *bounds.constraints("party.CadreWelfare",
+                                           *bounds.not_negative("pay", "severance"))]
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.year}"
+
+    def clean(self):
+        errors = bounds.check(self, *bounds.not_negative("pay", "severance"))
+        bounds.raise_errors(bounds.not_future(self, "year", errors=errors))
+
+
+BOUNDS_ELECTION = (bounds.at_most("members_present", "members_eligible"),
+                   bounds.at_least("seats", value=1))
 
 
 class Election(ScopedModel):
@@ -470,9 +513,14 @@ class Election(ScopedModel):
         ordering = ["-id"]
         verbose_name = _("election")
         verbose_name_plural = _("elections")
+        constraints = bounds.constraints("party.Election", *BOUNDS_ELECTION)
 
     def __str__(self) -> str:
         return f"{self.org} {self.get_state_display()}"
+
+    def clean(self):
+        errors = bounds.check(self, *BOUNDS_ELECTION)
+        bounds.raise_errors(bounds.not_future(self, "held_on", errors=errors))
 
 
 class Candidate(ScopedModel):
@@ -498,3 +546,21 @@ class Candidate(ScopedModel):
 
     def __str__(self) -> str:
         return str(self.member)
+
+    def clean(self):
+        # Votes are bounded by the election's own counts (another row: no constraint can say it).
+        election = self.election if self.election_id else None
+        if election is None:
+            return
+        errors: dict[str, list[str]] = {}
+        for field, limit in (("member_votes", "members_eligible"),
+                             ("public_votes", "public_voters"),
+                             ("ballot_votes", "members_present")):
+            value, most = getattr(self, field), getattr(election, limit)
+            # A count the election has not recorded yet (0) bounds nothing.
+            if most and value is not None and value > most:
+                errors[field] = [_("%(field)s cannot exceed the election's %(other)s "
+                                   "(%(limit)s).") % {
+                    "field": capfirst(self._meta.get_field(field).verbose_name),
+                    "other": Election._meta.get_field(limit).verbose_name, "limit": most}]
+        bounds.raise_errors(errors)

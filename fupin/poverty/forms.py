@@ -106,7 +106,8 @@ class VillageProfileForm(ScopedModelForm):
     class Meta:
         model = VillageProfile
         fields = ["region_code", "rural_population", "households", "is_key_village",
-                  "is_poor_village", "poor_village_exit_year", "collective_income", "has_road",
+                  "is_poor_village", "poor_village_exit_year", "collective_income",
+                  "net_income_per_capita", "has_road",
                   "has_electricity", "has_safe_water", "has_broadband", "has_clinic",
                   "has_school"]
 

@@ -8,9 +8,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fupin.core import bounds
 from fupin.core.idnumber import validate_id_number
 from fupin.core.managers import RestrictedManager
 from fupin.core.masking import BANK_ACCOUNT, HEALTH, ID_NUMBER, PHONE
@@ -19,6 +21,10 @@ from fupin.poverty import choices as c
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 YEAR = [MinValueValidator(1949), MaxValueValidator(2100)]
+
+
+BOUNDS_LINE = (*bounds.not_negative("poverty_line", "low_income_line", "monitoring_line"),
+               bounds.at_least("low_income_line", "poverty_line"))
 
 
 class PovertyLine(models.Model):
@@ -40,14 +46,23 @@ class PovertyLine(models.Model):
         ordering = ["-year"]
         verbose_name = _("poverty line")
         verbose_name_plural = _("poverty lines")
+        constraints = bounds.constraints("poverty.PovertyLine", *BOUNDS_LINE)
 
     def __str__(self) -> str:
         return f"{self.year}: {self.poverty_line}"
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_LINE))
 
     @classmethod
     def for_year(cls, year: int) -> PovertyLine | None:
         """The line in force in `year`: that year's, else the latest earlier one."""
         return cls._base_manager.filter(year__lte=year).order_by("-year").first()
+
+
+# Every household has someone in it; incomes and the village's own money are not negative.
+BOUNDS_VILLAGE = (bounds.at_most("households", "rural_population"),
+                  *bounds.not_negative("collective_income", "net_income_per_capita"))
 
 
 class VillageProfile(ScopedModel):
@@ -62,6 +77,10 @@ class VillageProfile(ScopedModel):
         _("poor-village exit year"), null=True, blank=True, validators=YEAR)
     collective_income = models.DecimalField(_("collective income (yuan)"), default=Decimal(0),
                                             **MONEY)
+    net_income_per_capita = models.DecimalField(
+        _("rural net income per capita (yuan)"), null=True, blank=True, **MONEY,
+        help_text=_("Of the whole rural population of the village (农民人均纯收入), not only of "
+                    "its registered households."))
     has_road = models.BooleanField(_("hardened road"), default=False)
     has_electricity = models.BooleanField(_("grid electricity"), default=False)
     has_safe_water = models.BooleanField(_("safe drinking water"), default=False)
@@ -73,9 +92,18 @@ class VillageProfile(ScopedModel):
         ordering = ["region_code"]
         verbose_name = _("village profile")
         verbose_name_plural = _("village profiles")
+        constraints = bounds.constraints("poverty.VillageProfile", *BOUNDS_VILLAGE)
 
     def __str__(self) -> str:
         return self.region_code
+
+    def clean(self):
+        errors = bounds.check(self, *BOUNDS_VILLAGE)
+        bounds.raise_errors(bounds.not_future(self, "poor_village_exit_year", errors=errors))
+
+
+BOUNDS_HOUSEHOLD = (bounds.at_least("exit_year", "identification_year"),
+                    *bounds.not_negative("housing_area"))
 
 
 class Household(ScopedModel):
@@ -131,9 +159,17 @@ class Household(ScopedModel):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         indexes = [models.Index(fields=["region_code", "status"])]
+        constraints = bounds.constraints("poverty.Household", *BOUNDS_HOUSEHOLD)
 
     def __str__(self) -> str:
         return f"{self.number} {self.head_name}".strip()
+
+    def clean(self):
+        # members_count is derived from the persons (services.refresh_household_summary).
+        errors = bounds.check(self, *BOUNDS_HOUSEHOLD)
+        # (The year built is checked by HouseholdForm.)
+        bounds.raise_errors(bounds.not_future(self, "identification_year", "exit_year",
+                                              errors=errors))
 
     @property
     def basic_needs_met(self) -> bool:
@@ -179,9 +215,18 @@ class Person(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        bounds.raise_errors(bounds.not_future(self, "birth_date"))
+
     @property
     def is_head(self) -> bool:
         return self.relation == c.Relation.HEAD
+
+
+# Incomes and costs are amounts (net income may be negative: costs above earnings).
+BOUNDS_INCOME = (*bounds.not_negative("wages", "business", "transfers", "property_income",
+                                      "production_costs"),
+                 bounds.at_least("members", value=1))
 
 
 class IncomeRecord(ScopedModel):
@@ -204,15 +249,32 @@ class IncomeRecord(ScopedModel):
         verbose_name = _("income record")
         verbose_name_plural = _("income records")
         constraints = [models.UniqueConstraint(fields=["household", "year"],
-                                               name="income_one_per_household_year")]
+                                               name="income_one_per_household_year"),
+                       *bounds.constraints("poverty.IncomeRecord", *BOUNDS_INCOME)]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.year}"
+
+    def clean(self):
+        errors = bounds.check(self, *BOUNDS_INCOME)
+        household = self.household if self.household_id else None
+        # Counted members are the household's (another row: only clean() can say it).
+        if household is not None and household.members_count and self.members is not None \
+                and self.members > household.members_count:
+            errors.setdefault("members", []).append(
+                _("%(field)s cannot exceed the household's %(n)s members.")
+                % {"field": capfirst(self._meta.get_field("members").verbose_name),
+                   "n": household.members_count})
+        bounds.raise_errors(bounds.not_future(self, "year", errors=errors))
 
     def compute(self) -> None:
         self.net_income = (self.wages + self.business + self.transfers + self.property_income
                            - self.production_costs)
         self.per_capita = (self.net_income / max(self.members, 1)).quantize(Decimal("0.01"))
+
+
+BOUNDS_PROCEDURE = (bounds.at_least("deadline", "started_on"),
+                    bounds.at_least("completed_on", "started_on"))
 
 
 class Procedure(ScopedModel):
@@ -242,9 +304,13 @@ class Procedure(ScopedModel):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
         indexes = [models.Index(fields=["region_code", "state", "deadline"])]
+        constraints = bounds.constraints("poverty.Procedure", *BOUNDS_PROCEDURE)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.household}"
+
+    def clean(self):
+        bounds.raise_errors(bounds.check(self, *BOUNDS_PROCEDURE))
 
 
 class ProcedureStep(ScopedModel):

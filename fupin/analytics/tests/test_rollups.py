@@ -128,13 +128,17 @@ def test_sample_regions_against_plain_counts(data):
         assert got["key_villages"] == villages.filter(is_key_village=True).count()
         assert got["rural_population"] == sum(villages.values_list("rural_population",
                                                                    flat=True))
-        incomes = [h for h in Household._base_manager.filter(within(code)).exclude(
-            status="removed").values_list("income_per_capita", flat=True) if h is not None]
+        households = [h for h in Household._base_manager.filter(within(code)).exclude(
+            status="removed").values_list("income_per_capita", "members_count")
+            if h[0] is not None]
+        incomes = [income for income, _members in households]
         if incomes:
             assert abs(float(got["income_per_capita_median"]) - float(statistics.median(
                 incomes))) < 0.01, code
-            assert abs(got["income_per_capita_mean"] - float(sum(incomes)) / len(incomes)) \
-                < 0.01
+            # per person: weighted by members, never a mean of the households' figures
+            persons = sum(members for _income, members in households)
+            assert abs(got["income_per_capita_mean"] - float(sum(
+                income * members for income, members in households)) / persons) < 0.01
         rural = float(got["rural_population"])
         if rural:
             assert got["poverty_incidence"] == pytest.approx(
@@ -148,6 +152,9 @@ def test_calibrated_figures_show_back(data):
     assert province["poor_persons"] == round(2_550_000 * SCALE)
     assert province["low_income_persons"] == round(4_550_000 * SCALE)
     assert province["key_villages"] == round(5486 * SCALE)
+    # the villages' own figures weighted by rural population, not registered households'
+    assert province["rural_income_per_capita"] == pytest.approx(1985, abs=0.5)
+    assert province["rural_population_with_income"] == province["rural_population"]
 
 
 def test_ratio_over_zero_is_none(data):

@@ -10,6 +10,10 @@ RURAL_POPULATION = 29_000_000
 POOR_PERSONS = 2_550_000
 LOW_INCOME_PERSONS = 4_550_000
 KEY_VILLAGES = 5_486
+RURAL_INCOME_PER_CAPITA = 1_985  # yuan, the villages' figures weighted by rural population
+# A village's net income per capita relative to the province's, by kind (key villages poorer,
+# urban communities' farmers richer), before a lognormal spread.
+INCOME_FACTOR = {"key": 0.7, "rural": 1.0, "urban": 1.5, "other": 1.2}
 # The figures are year-end 2006: incomes are of 2006, under that year's lines, and ages are
 # counted in 2006 (birth year = 2006 - age).
 INCOME_YEAR = 2006

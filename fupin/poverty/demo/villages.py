@@ -8,6 +8,7 @@ from fupin.core import changelog, demo
 from fupin.core.models import ChangeRecord
 from fupin.poverty.demo.calibration import (
     BATCH_OBJECT_ID,
+    INCOME_FACTOR,
     INFRASTRUCTURE,
     KEY_VILLAGES,
     PERSONS_PER_HOUSEHOLD,
@@ -15,6 +16,7 @@ from fupin.poverty.demo.calibration import (
     POPULATION_WEIGHT,
     PREFECTURE_KEY_WEIGHT,
     RURAL,
+    RURAL_INCOME_PER_CAPITA,
     RURAL_POPULATION,
     village_kind,
 )
@@ -36,6 +38,19 @@ def choose_key_villages(rng, codes: list[str], district_counties: set[str], k: i
         keyed.append((rng.random() ** (1 / weight), code))
     keyed.sort(reverse=True)
     return {code for _u, code in keyed[:k]}
+
+
+def village_incomes(rng, kinds: list[str], populations: list[int]) -> list[int]:
+    """Net income per capita of each village (whole yuan), spread by kind, scaled so that the
+    mean weighted by rural population is RURAL_INCOME_PER_CAPITA (the rounding to whole yuan
+    moves it by a few fen at most)."""
+    raw = [INCOME_FACTOR[kind] * rng.lognormvariate(0, 0.3) for kind in kinds]
+    people = sum(populations)
+    if not people:
+        return [round(RURAL_INCOME_PER_CAPITA * r) for r in raw]
+    factor = RURAL_INCOME_PER_CAPITA * people / sum(r * n for r, n in zip(raw, populations,
+                                                                           strict=True))
+    return [round(factor * r) for r in raw]
 
 
 @demo.generator("poverty.villages", order=10)
@@ -65,6 +80,10 @@ def villages(ctx: demo.DemoContext) -> str:
                        for code in codes])
     rows = []
     poor_villages = 0
+    kinds = ["key" if code in key else village_kind(code) for code in codes]
+    # Its own random stream: the villages' other attributes stay those of earlier versions.
+    incomes = village_incomes(ctx.random("poverty.villages.income"), kinds,
+                              [floor[i] + extra[i] for i in range(len(codes))])
     for i, code in enumerate(codes):
         kind = "key" if code in key else village_kind(code)
         column = {"key": 0, RURAL: 1}.get(kind, 2)
@@ -75,9 +94,11 @@ def villages(ctx: demo.DemoContext) -> str:
         income = {0: (0, 20_000), 1: (5_000, 150_000), 2: (20_000, 400_000)}[column]
         rows.append((code, population,
                      max(len(plan.households[i]), round(population / PERSONS_PER_HOUSEHOLD)),
-                     code in key, is_poor, str(rng.randrange(*income) // 100 * 100), *flags))
+                     code in key, is_poor, str(rng.randrange(*income) // 100 * 100), *flags,
+                     str(incomes[i])))
     Table(VillageProfile, ("region_code", "rural_population", "households", "is_key_village",
-                           "is_poor_village", "collective_income", *INFRASTRUCTURE)).write(rows)
+                           "is_poor_village", "collective_income", *INFRASTRUCTURE,
+                           "net_income_per_capita")).write(rows)
     counts = {"villages": len(rows), "key_villages": len(key), "poor_villages": poor_villages,
               "rural_population": sum(r[1] for r in rows), "scale": ctx.scale, "seed": ctx.seed}
     changelog.append(action=ChangeRecord.Action.BATCH, model="poverty.villageprofile",

@@ -205,7 +205,7 @@ def test_demo_procedures_are_consistent_deterministic_and_idempotent(regions):
                                      identification_year=2006, status=status)
     ctx = DemoContext(scale=0.001, seed=7, stdout=None)
     summary = demo_procedures.seed(ctx)
-    assert "procedures in progress" in summary
+    assert "procedures (" in summary and "decided (households monitored)" in summary
     procedures = list(Procedure.objects.order_by("household__number"))
     assert 3 <= len(procedures) <= 25  # about 3% of 300
     fingerprint = [(p.household.number, p.kind, p.current_step) for p in procedures]
@@ -215,7 +215,12 @@ def test_demo_procedures_are_consistent_deterministic_and_idempotent(regions):
         steps = list(ProcedureStep.objects.filter(procedure=p).order_by("taken_on", "id"))
         codes = [s.step for s in steps]
         assert codes == [s.code for s in flow.steps[:len(codes)]]  # in order, from the first
-        assert p.state == "open" and len(codes) < len(flow.steps)
+        if p.state == "completed":  # a monitoring procedure that reached its decision
+            assert p.kind == "monitoring" and codes == [s.code for s in flow.steps]
+            assert p.completed_on == steps[-1].taken_on <= p.deadline
+            assert steps[-1].data["status_before"] == "low_income"
+        else:
+            assert p.state == "open" and len(codes) < len(flow.steps)
         assert p.current_step == codes[-1]
         assert steps[0].taken_on == p.started_on
         assert all(s.taken_on <= today and s.taken_by is None for s in steps)
@@ -229,9 +234,14 @@ def test_demo_procedures_are_consistent_deterministic_and_idempotent(regions):
         assert p.deadline == flow.deadline_for(p.started_on)
         if p.kind == "monitoring":
             assert p.lead_source and p.monitored_group
-            assert p.household.status == "low_income"
+            # decided: monitored in the procedure's group, as take_step() leaves it
+            assert (p.household.status, p.household.monitored_group) == (
+                ("monitored", p.monitored_group) if p.state == "completed"
+                else ("low_income", ""))
         if p.kind == "exit":
             assert p.household.status == "poor"
+    states = {p.state for p in procedures if p.kind == "monitoring"}
+    assert states == {"open", "completed"}, states
     assert ChangeRecord.objects.filter(action="batch", model="poverty.procedure").count() == 1
 
     assert "nothing added" in demo_procedures.seed(ctx)

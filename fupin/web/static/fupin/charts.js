@@ -12,16 +12,20 @@
   "use strict";
   function cartesian(spec, series) {
     var unit = spec.unit || (series.length && series[0].unit) || "";
-    var categories = { type: "category", data: spec.categories };
+    // Every category named: all labels shown (interval 0), slanted when there are many.
+    var many = (spec.categories || []).length > 6;
+    var categories = { type: "category", data: spec.categories,
+                       axisLabel: { interval: 0, rotate: many ? 35 : 0, hideOverlap: false } };
     var values = { type: "value", name: unit };
     var horizontal = spec.horizontal && (spec.kind || "line") === "bar";
     return {
       tooltip: { trigger: "axis" },
       legend: spec.legend === "scroll" ? { top: 0, type: "scroll" } : { top: 0 },
       grid: horizontal ? { left: 8, right: 24, top: 32, bottom: 24, containLabel: true }
-        : { left: 48, right: 16, top: 32, bottom: 32 },
+        : { left: 16, right: 16, top: 32, bottom: 8, containLabel: true },
       xAxis: horizontal ? values : categories,
-      yAxis: horizontal ? { type: "category", data: spec.categories, inverse: true } : values,
+      yAxis: horizontal ? { type: "category", data: spec.categories, inverse: true,
+                            axisLabel: { interval: 0 } } : values,
       series: series.map(function (s) {
         var out = { name: s.name, type: s.type || spec.kind || "line", data: s.data,
                     connectNulls: true, step: s.step || false };
