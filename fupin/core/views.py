@@ -22,9 +22,9 @@ from django_tables2 import RequestConfig
 
 from fupin.core import changelog, panels
 from fupin.core.export import export_table
-from fupin.core.masking import mask, mask_fields
+from fupin.core.masking import full_fields, mask_fields
 from fupin.core.models import PersonalDataAccess
-from fupin.core.policy import can, has_personal_data_permission, restrict
+from fupin.core.policy import can, restrict
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -80,10 +80,9 @@ class ObjectListView(AccessMixin, FilterView):
         fmt = request.GET.get("export")
         if fmt in self.export_formats:
             table = self.table_class(self.object_list)
-            table.unmasked = has_personal_data_permission(request.user)
-            if table.unmasked and getattr(self.model, "personal_fields", None):
-                log_personal_access(request, self.model, None, "export",
-                                    count=self.object_list.count())
+            table.viewer = request.user
+            log_personal_access(request, self.model, None, "export",
+                                count=self.object_list.count())
             return export_table(table, fmt, str(self.model._meta.verbose_name_plural))
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
@@ -99,7 +98,10 @@ class ObjectListView(AccessMixin, FilterView):
 
 
 def log_personal_access(request, model, obj, channel: str, count: int = 1) -> None:
-    fields = sorted(getattr(model, "personal_fields", {}))
+    """Log the personal fields of `model` the user reads in full (none: nothing to log)."""
+    fields = full_fields(model, request.user)
+    if not fields:
+        return
     region_field = getattr(model, "region_field", "region_code")
     PersonalDataAccess.objects.create(
         user=request.user, request_id=getattr(request, "id", ""),
@@ -112,9 +114,7 @@ def log_personal_access(request, model, obj, channel: str, count: int = 1) -> No
 
 def field_rows(obj, user, fields=None) -> list[tuple[str, object]]:
     """(label, display value) for a detail page, personal data masked as the role requires."""
-    personal = getattr(type(obj), "personal_fields", {})
-    unmasked = has_personal_data_permission(user)
-    rows = []
+    values = {}
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
@@ -124,10 +124,9 @@ def field_rows(obj, user, fields=None) -> list[tuple[str, object]]:
             value = getattr(obj, f"get_{field.name}_display")()
         else:
             value = getattr(obj, field.name)
-        if field.name in personal and not unmasked:
-            value = mask(value, personal[field.name])
-        rows.append((field.verbose_name, value))
-    return rows
+        values[field.name] = (field.verbose_name, value)
+    shown = mask_fields(type(obj), {k: v for k, (_label, v) in values.items()}, user, obj=obj)
+    return [(label, shown[name]) for name, (label, _value) in values.items()]
 
 
 def _model_of(label: str):
@@ -186,7 +185,7 @@ class ObjectDetailView(AccessMixin, generic.DetailView):
             restrict(self.model._default_manager.filter(pk=obj.pk), user, "change").exists()
         ctx["can_delete_object"] = can(user, self.model, "delete") and \
             restrict(self.model._default_manager.filter(pk=obj.pk), user, "delete").exists()
-        if getattr(self.model, "personal_fields", None) and has_personal_data_permission(user):
+        if obj != user:  # one's own record is theirs to read
             log_personal_access(self.request, self.model, obj, "page")
         return ctx
 
@@ -532,7 +531,7 @@ class RelatedDetailView(ObjectDetailView):
             count = found.count()
             exclude = tuple(name for name in (rel.fk, "region_code") if name)
             table = rel.table(found[: rel.limit], exclude=exclude, orderable=False)
-            table.unmasked = has_personal_data_permission(user)
+            table.viewer = user
             sections.append({
                 "title": rel.title or rel.model._meta.verbose_name_plural, "table": table,
                 "count": count, "name": rel.key, "more": count > rel.limit,
