@@ -234,3 +234,38 @@ def test_a_helper_sees_phone_in_full_id_numbers_by_last_four_and_no_bank_account
             text = str([list(r) for r in load_workbook(registry).active.iter_rows(
                 values_only=True)])
         check(text, f"registry {fmt}")
+
+
+@pytest.mark.django_db
+def test_an_edit_form_keeps_what_the_role_may_not_read_out_of_its_inputs(regions):
+    """A village secretary edits a household: the bank account (masked for the role) is not in
+    the form, an empty input keeps the stored one, a new one typed in replaces it."""
+    from fupin.core.testing import COUNTY_A, sample_for
+
+    village = make_user(Role.VILLAGE, COUNTY_A)
+    household = sample_for("poverty.household", VILLAGE_A, village)
+    bank = household.bank_account
+    client = client_for(village)
+    url = f"/poverty/households/{household.pk}/edit/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert bank not in page.content.decode() and household.phone in page.content.decode()
+
+    def post(**changes):
+        data = {}
+        for field in page.context["form"]:
+            value = field.value()
+            if isinstance(value, bool):
+                value = "on" if value else None
+            if value not in (None, ""):
+                data[field.html_name] = value
+        return client.post(url, {**data, **changes})
+
+    assert post().status_code == 302
+    household.refresh_from_db()
+    assert household.bank_account == bank
+    assert post(bank_account="6217000011112222333").status_code == 302
+    household.refresh_from_db()
+    assert household.bank_account == "6217000011112222333"
+    office = make_user(Role.POVERTY_OFFICE, COUNTY_A)  # sees it in full: the input holds it
+    assert "6217000011112222333" in client_for(office).get(url).content.decode()
