@@ -231,7 +231,7 @@ def check_personal_data_by_kind(role):
                     expect(f"{label} history", name, personal[name], after, *values[name])
         if not in_history:
             failures.append((label, "the creation's personal fields are not in its history"))
-        logged = list(PersonalDataAccess.objects.filter(user=user, channel="page"))
+        logged = list(PersonalDataAccess.objects.filter(user=user, channel="page", model=label))
         read = full_fields(model, user)
         if [a.fields for a in logged] != ([read] if read else []):
             failures.append((label, "page read logged", [a.fields for a in logged], read))

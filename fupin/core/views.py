@@ -532,6 +532,9 @@ class RelatedDetailView(ObjectDetailView):
             exclude = tuple(name for name in (rel.fk, "region_code") if name)
             table = rel.table(found[: rel.limit], exclude=exclude, orderable=False)
             table.viewer = user
+            if count:  # the rows on this page, read as the role may see them
+                log_personal_access(self.request, rel.model, None, "page",
+                                    count=min(count, rel.limit))
             sections.append({
                 "title": rel.title or rel.model._meta.verbose_name_plural, "table": table,
                 "count": count, "name": rel.key, "more": count > rel.limit,

@@ -50,6 +50,9 @@ class HouseholdDetailView(RelatedDetailView):
         members = tables.PersonTable(related["person"], exclude=("household", "region_code"),
                                      orderable=False)
         members.viewer = user
+        from fupin.core.views import log_personal_access
+
+        log_personal_access(self.request, Person, None, "page", count=len(members.rows))
         incomes = list(related["incomerecord"])
         lines = {r.year: PovertyLine.for_year(r.year) for r in incomes}
         line_values = {y: (line.poverty_line if line else None) for y, line in lines.items()}

@@ -269,3 +269,18 @@ def test_an_edit_form_keeps_what_the_role_may_not_read_out_of_its_inputs(regions
     assert household.bank_account == "6217000011112222333"
     office = make_user(Role.POVERTY_OFFICE, COUNTY_A)  # sees it in full: the input holds it
     assert "6217000011112222333" in client_for(office).get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_members_read_in_full_on_a_household_page_are_logged(regions):
+    """The members' table on a household page shows ID numbers in full to a village secretary:
+    that read is logged (the ID numbers, not the health hidden from the role)."""
+    from fupin.core.models import PersonalDataAccess
+    from fupin.core.testing import COUNTY_A, sample_for
+
+    village = make_user(Role.VILLAGE, COUNTY_A)
+    household = sample_for("poverty.household", VILLAGE_A, village)
+    assert client_for(village).get(f"/poverty/households/{household.pk}/").status_code == 200
+    read = {a.model: (a.fields, a.count) for a in PersonalDataAccess.objects.filter(user=village)}
+    assert read == {"poverty.household": (["phone"], 1),
+                    "poverty.person": (["id_number"], household.members.count())}
