@@ -15,15 +15,21 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-ID_NUMBER = "id_number"
-PHONE = "phone"
-BANK_ACCOUNT = "bank_account"
-HEALTH = "health"
-KINDS = (ID_NUMBER, PHONE, BANK_ACCOUNT, HEALTH)
-HEALTH_MASK = _("(hidden)")
+# The kinds and the forms a value is shown in are policy's (it says which form to whom); models
+# and tests take them from here.
+from fupin.core.policy import (  # noqa: F401
+    BANK_ACCOUNT,
+    FULL,
+    HEALTH,
+    ID_NUMBER,
+    KINDS,
+    LAST4,
+    MASKED,
+    PHONE,
+    can_see,
+)
 
-# How a value is shown (fupin.core.policy.can_see says which to whom).
-FULL, LAST4, MASKED = "full", "last4", "masked"
+HEALTH_MASK = _("(hidden)")
 
 
 def mask(value, kind: str):
@@ -86,8 +92,6 @@ def mask_fields(model, data: dict, user, *, obj=None) -> dict:
     (an export for no one in particular is masked). One's own record (`obj` is the user) is
     never masked: it is theirs.
     """
-    from fupin.core.policy import can_see
-
     personal = personal_fields_of(model)
     if not personal or not data:
         return data
@@ -101,8 +105,6 @@ def mask_fields(model, data: dict, user, *, obj=None) -> dict:
 def full_fields(model, user) -> list[str]:
     """The personal fields of `model` that `user` reads in full, sorted: what a read logs in
     `PersonalDataAccess` (a last-four view is not a read in full, so it is not among them)."""
-    from fupin.core.policy import can_see
-
     return sorted(name for name, kind in personal_fields_of(model).items()
                   if can_see(user, kind) == FULL)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from fupin.core.masking import BANK_ACCOUNT, FULL, HEALTH, ID_NUMBER, LAST4, MASKED, PHONE
 from fupin.regions.scope import level_of, within
 
 
@@ -123,6 +122,11 @@ RULES: dict[str, dict[str, str]] = {
 # MASKED (`5201**********123X`). A kind a role's row leaves out is masked. Granted by what the
 # role's work needs, not by how senior it is. Addresses are not personal fields: a household's
 # address is its village, which every role that sees the household sees.
+# The kinds of personal data (models declare theirs in `personal_fields`) and the forms a
+# value is shown in (fupin.core.masking draws them).
+ID_NUMBER, PHONE, BANK_ACCOUNT, HEALTH = "id_number", "phone", "bank_account", "health"
+KINDS = (ID_NUMBER, PHONE, BANK_ACCOUNT, HEALTH)
+FULL, LAST4, MASKED = "full", "last4", "masked"
 PERSONAL_DATA: dict[str, dict[str, str]] = {
     # Back-office fixes of any record, including wrong ID numbers and bank accounts.
     Role.ADMIN: {ID_NUMBER: FULL, PHONE: FULL, BANK_ACCOUNT: FULL, HEALTH: FULL},
