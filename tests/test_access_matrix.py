@@ -14,8 +14,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fupin.api import api
-from fupin.core.masking import mask
-from fupin.core.policy import RULES, Role, can, has_personal_data_permission
+from fupin.core.masking import (
+    BANK_ACCOUNT,
+    FULL,
+    HEALTH,
+    ID_NUMBER,
+    LAST4,
+    PHONE,
+    full_fields,
+    mask,
+)
+from fupin.core.policy import RULES, Role, can, can_see
 from fupin.core.testing import (
     COUNTY_A,
     VILLAGE_A,
@@ -110,12 +119,11 @@ def check_url_matrix(role):
 
 def check_lists_and_exports_never_show_rows_outside_scope(role):
     """Every list, and its CSV and XLSX export, holds the in-scope sample and not the one of
-    another county; an export shows personal data only to roles that hold the permission."""
+    another county; an export shows each kind of personal data as `can_see` says."""
     from fupin.core.views import ObjectListView
 
     user = make_user(role, COUNTY_A)
     client = client_for(user)
-    unmasked = has_personal_data_permission(user)
     failures = []
     for route, pattern, _ns in URLS:
         view = pattern.callback.view_class
@@ -136,8 +144,10 @@ def check_lists_and_exports_never_show_rows_outside_scope(role):
         if inside_row == outside_row:
             failures.append((route, "make the samples differ in a visible column", inside_row))
             continue
-        # field -> (the value as an unmasked export shows it, the same masked)
-        personal = {name: (_shown(inside, name), str(mask(getattr(inside, name), kind)))
+        # field -> (the value in full, as this role's export must show it, is it in full)
+        personal = {name: (_shown(inside, name),
+                           _expected(_shown(inside, name), kind, can_see(user, kind)),
+                           can_see(user, kind) == FULL)
                     for name, kind in getattr(view.model, "personal_fields", {}).items()
                     if name in view.table_class.base_columns and getattr(inside, name)}
         for fmt in ("csv", "xlsx"):
@@ -147,12 +157,138 @@ def check_lists_and_exports_never_show_rows_outside_scope(role):
             if outside_row in rows:
                 failures.append((route, fmt, "out-of-scope row exported", outside_row))
             cells = {cell for row in rows for cell in row}
-            for name, (shown, masked) in personal.items():
-                if (shown in cells) is not unmasked:
-                    failures.append((route, fmt, name, "shown" if shown in cells else "masked"))
-                if not unmasked and masked not in cells:
-                    failures.append((route, fmt, name, "masked value missing", masked))
+            for name, (full, expected, in_full) in personal.items():
+                if (full in cells) is not in_full:
+                    failures.append((route, fmt, name, "in full" if in_full else "not in full"))
+                if expected not in cells:
+                    failures.append((route, fmt, name, "value missing", expected))
     assert not failures, failures
+
+
+def check_personal_data_by_kind(role):
+    """Each kind of personal data of every model that has some, as the role's row of
+    `PERSONAL_DATA` says (in full, the last four, or masked), on the record's page, in its
+    history there and on the change-record page, in the API detail and in the list's CSV and
+    XLSX exports; and a read is logged with exactly the fields read in full."""
+    from fupin.accounts.models import ApiToken
+    from fupin.core.changelog import history
+    from fupin.core.models import ChangeRecord, PersonalDataAccess
+    from fupin.core.views import ChangeRecordDetailView, ObjectDetailView, ObjectListView
+
+    user = make_user(role, COUNTY_A)
+    client = client_for(user)
+    _token, key = ApiToken.issue(user, "matrix")
+    api_client = Client(headers={"authorization": f"Bearer {key}"})
+    api_details = {op["x-policy"]["model"]: path for path, method, op in api_operations()
+                   if method == "get" and path.endswith("{pk}") and op["x-policy"]["model"]
+                   and op["x-policy"]["action"] == "view"}
+    routes = {}
+    for route, pattern, _ns in URLS:
+        view = pattern.callback.view_class
+        if issubclass(view, ObjectListView | ObjectDetailView) and view.access == "model":
+            page = "list" if issubclass(view, ObjectListView) else "detail"
+            routes.setdefault((view.model, page), (route, view))
+    change_page = next(route for (_model, page), (route, view) in routes.items()
+                       if page == "detail" and issubclass(view, ChangeRecordDetailView))
+    failures, checked = [], set()  # (kind, where) pairs seen
+
+    def expect(where, name, kind, value, raw, display):
+        form = can_see(user, kind)
+        value = "" if value is None else str(value)
+        if form == FULL:
+            ok = value in (raw, display)
+        elif kind == HEALTH:
+            ok = value not in (raw, display)  # "(hidden)", in whatever language
+        else:
+            ok = value == _expected(raw, kind, form)
+        checked.add((kind, where.rsplit(" ", 1)[-1]))
+        if not ok:
+            failures.append((where, name, form, value))
+
+    for (model, page), (route, _view) in routes.items():
+        personal = getattr(model, "personal_fields", None)
+        if page != "detail" or not personal or not can(user, model, "view"):
+            continue
+        label = model._meta.label_lower
+        inside = sample_for(label, VILLAGE_A, user)
+        values = {name: (str(getattr(inside, name)), _shown(inside, name))
+                  for name in personal if getattr(inside, name)}
+        labels = {str(model._meta.get_field(name).verbose_name): name for name in values}
+
+        PersonalDataAccess.objects.filter(user=user).delete()
+        page = client.get(fill(route, inside.pk))
+        assert page.status_code == 200, (route, role)
+        for field_label, value in page.context["fields"]:
+            if str(field_label) in labels:
+                name = labels[str(field_label)]
+                expect(f"{label} page", name, personal[name], value, *values[name])
+        in_history = set()
+        for record in page.context["history"]:
+            for field_label, _before, after in record.diff:
+                if str(field_label) in labels and after not in (None, ""):
+                    name = labels[str(field_label)]
+                    in_history.add(name)
+                    expect(f"{label} history", name, personal[name], after, *values[name])
+        if not in_history:
+            failures.append((label, "the creation's personal fields are not in its history"))
+        logged = list(PersonalDataAccess.objects.filter(user=user, channel="page", model=label))
+        read = full_fields(model, user)
+        if [a.fields for a in logged] != ([read] if read else []):
+            failures.append((label, "page read logged", [a.fields for a in logged], read))
+
+        if can(user, ChangeRecord, "view"):
+            record = history(model, inside.pk).filter(action="create").get()
+            diff = client.get(fill(change_page, record.pk)).context["diff"]
+            for field_label, _before, after in diff:
+                if str(field_label) in labels and after not in (None, ""):
+                    name = labels[str(field_label)]
+                    expect(f"{label} change record", name, personal[name], after,
+                           *values[name])
+
+        if label in api_details:
+            PersonalDataAccess.objects.filter(user=user).delete()
+            url = re.sub(r"\{\w+\}", str(inside.pk), api_details[label])
+            response = api_client.get(url)
+            assert response.status_code == 200, (url, role)
+            data = response.json()
+            for name in values:
+                if name in data:
+                    expect(f"{label} API", name, personal[name], data[name], *values[name])
+            logged = [a.fields for a in PersonalDataAccess.objects.filter(user=user)]
+            if logged != ([read] if read else []):
+                failures.append((label, "API read logged", logged, read))
+
+        list_route, list_view = routes.get((model, "list"), (None, None))
+        if list_route is not None:
+            table = list_view.table_class(model._base_manager.none())
+            names = [c.name for c in table.columns.iterall() if not c.column.exclude_from_export]
+            mine = exported_row(fill(list_route, ""), inside, user)
+            for fmt in ("csv", "xlsx"):
+                PersonalDataAccess.objects.filter(user=user).delete()
+                rows = export_rows(client, fill(list_route, ""), fmt)
+                if mine not in rows:
+                    failures.append((label, fmt, "row missing", mine))
+                    continue
+                cells = dict(zip(names, mine, strict=True))
+                for name in values:
+                    if name in cells:
+                        expect(f"{label} {fmt}", name, personal[name], cells[name],
+                               *values[name])
+                logged = [a.fields for a in PersonalDataAccess.objects.filter(user=user)]
+                if logged != ([read] if read else []):
+                    failures.append((label, fmt, "export logged", logged, read))
+    assert not failures, failures
+    return checked
+
+
+def _expected(raw: str, kind: str, form: str) -> str:
+    """What a reader whose role sees `kind` in `form` must be shown (written out here, not
+    taken from the masking code under test)."""
+    if form == FULL:
+        return raw
+    if form == LAST4 and kind != HEALTH:
+        return "*" * (len(raw) - 4) + raw[-4:]
+    return str(mask(raw, kind))
 
 
 def _shown(obj, name: str) -> str:
@@ -223,6 +359,13 @@ class RoleMatrix:
 
     def test_api_operations(self, regions):
         check_api_matrix(self.role)
+
+    def test_personal_data_by_kind(self, regions):
+        checked = check_personal_data_by_kind(self.role)
+        if can(make_user(self.role), "poverty.person", "view"):
+            channels = {"page", "history", "API", "csv", "xlsx"}
+            assert {(kind, channel) for kind in (ID_NUMBER, PHONE, BANK_ACCOUNT, HEALTH)
+                    for channel in channels} <= checked, checked
 
 
 for _role in Role.ALL:

@@ -11,8 +11,8 @@ django-ninja Router, from the same declarations as its pages.
   records in scope), in a transaction that the change log verifies; a record named in the body
   that the user may not see is 404, a region outside their scope 403, an invalid body 422. The
   body's schema is made from the form's fields unless one is given.
-- output schemas derive from `Out`, which masks the model's `personal_fields` for roles
-  without the personal-data permission (fupin.core.masking.mask_fields).
+- output schemas derive from `Out`, which shows the model's `personal_fields` as the reader's
+  role may see each kind: in full, the last four, or masked (fupin.core.masking.mask_fields).
 Every operation carries `openapi_extra=policy(label, action)`: the access-matrix test reads it.
 Transitions that are not plain CRUD stay hand-written operations that call the app's actions.
 """
@@ -36,7 +36,7 @@ from ninja.security import APIKeyCookie
 from pydantic import create_model, model_validator
 
 from fupin.core.masking import mask_fields, personal_fields_of
-from fupin.core.policy import can, has_personal_data_permission, restrict, scope_code
+from fupin.core.policy import can, restrict, scope_code
 from fupin.regions.scope import is_valid_code, is_within
 
 
@@ -86,8 +86,8 @@ ERRORS = {401: Problem, 403: Problem, 404: Problem}
 
 
 class Out(Schema):
-    """An output schema of a model: personal fields come out masked for roles without the
-    personal-data permission, wherever the schema is used (nested ones too)."""
+    """An output schema of a model: personal fields come out as the reader's role may see each
+    kind, wherever the schema is used (nested ones too)."""
 
     @model_validator(mode="wrap")
     @classmethod
@@ -307,10 +307,10 @@ def crud(router: Router, path: str, model, filterset=None, form=None, *, out=Non
     if "detail" in operations:
         def detail(request, key: lookup_type):
             obj = one(request, model, queryset=base(), **{lookup: key})
-            if personal_fields_of(model) and has_personal_data_permission(request.user):
+            if personal_fields_of(model) and obj != request.user:
                 from fupin.core.views import log_personal_access
 
-                log_personal_access(request, model, obj, "api")
+                log_personal_access(request, model, obj, "api")  # the fields read in full
             return obj
         add("GET", item, _keyed(detail, lookup), {200: detail_out or out, **errors}, "view",
             "Read a %(name)s record")

@@ -59,9 +59,34 @@ class ScopedModelForm(forms.ModelForm):
                 queryset = getattr(other, "queryset", None)
                 if queryset is not None and hasattr(queryset, "restrict"):
                     other.queryset = restrict(queryset, user, "view")
+        self.write_only = self._hide_personal_fields(user)
+
+    def _hide_personal_fields(self, user) -> list[str]:
+        """The personal fields of a stored record that the user's role does not see in full
+        (`fupin.core.policy.can_see`). Their input starts empty, as the stored value would
+        show in it; an empty one keeps the stored value, so a role may correct what it cannot
+        read (a village secretary a household's new bank account)."""
+        from fupin.core.masking import full_fields, personal_fields_of
+
+        if user is None or not self.instance.pk or self.instance == user:
+            return []
+        shown = set(full_fields(type(self.instance), user))
+        hidden = [name for name in personal_fields_of(type(self.instance))
+                  if name in self.fields and name not in shown]
+        for name in hidden:
+            field = self.fields[name]
+            field.required = False
+            self.initial[name] = ""
+            if getattr(field, "choices", None) is not None:
+                field.choices = [("", _("(hidden)"))] + [c for c in field.choices if c[0] != ""]
+            field.help_text = _("Hidden for your role; left empty, the stored value stays.")
+        return hidden
 
     def clean(self):
         cleaned = super().clean()
+        for name in getattr(self, "write_only", ()):
+            if cleaned.get(name) in ("", None):
+                cleaned[name] = getattr(self.instance, name)
         code = cleaned.get(self.region_field_name)
         if code and self.user is not None:
             region = directory.entry(code) if is_valid_code(code) else None

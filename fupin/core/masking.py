@@ -1,8 +1,11 @@
 """Masking of personal data (个人信息脱敏): ID numbers, phones, bank accounts, health.
 
-Models list their personal fields in `personal_fields = {"field": "kind"}`. Pages, tables,
-history and the API all decide through `mask_fields(model, data, user)`; the log filter scrubs anything that looks like an ID
-number, phone or bank account from log lines, whatever logged it.
+Models list their personal fields in `personal_fields = {"field": "kind"}`. How much of each
+kind a role sees (in full, the last four characters, or masked) is a table in
+`fupin.core.policy` (`PERSONAL_DATA`, `can_see`). Pages, tables, history, exports and the API
+all apply it through `mask_fields(model, data, user)`, and log reads in full with the fields
+`full_fields()` names. The log filter scrubs anything that looks like an ID number, phone or
+bank account from log lines, whatever logged it.
 """
 
 from __future__ import annotations
@@ -12,21 +15,34 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-ID_NUMBER = "id_number"
-PHONE = "phone"
-BANK_ACCOUNT = "bank_account"
-HEALTH = "health"
-KINDS = (ID_NUMBER, PHONE, BANK_ACCOUNT, HEALTH)
+# The kinds and the forms a value is shown in are policy's (it says which form to whom); models
+# and tests take them from here.
+from fupin.core.policy import (  # noqa: F401
+    BANK_ACCOUNT,
+    FULL,
+    HEALTH,
+    ID_NUMBER,
+    KINDS,
+    LAST4,
+    MASKED,
+    PHONE,
+    can_see,
+)
+
 HEALTH_MASK = _("(hidden)")
 
 
 def mask(value, kind: str):
-    """`5201**********123X` for an ID number, `138****5678` for a phone."""
+    """`5201**********123X` for an ID number, `138****5678` for a phone, a bank account all
+    stars: its first digits name the bank and its last the card, and a role that sees it
+    masked needs neither (one that must confirm a card is granted LAST4 instead)."""
     if value in (None, ""):
         return value
     if kind == HEALTH:
         return str(HEALTH_MASK)
     text = str(value)
+    if kind == BANK_ACCOUNT:
+        return "*" * len(text)
     if kind == PHONE:
         keep_head, keep_tail = 3, 4
     else:
@@ -34,6 +50,24 @@ def mask(value, kind: str):
     if len(text) <= keep_head + keep_tail:
         return "*" * len(text)
     return text[:keep_head] + "*" * (len(text) - keep_head - keep_tail) + text[-keep_tail:]
+
+
+def last4(value):
+    """`**************123X`: the last four characters only (a health status has no "last four":
+    it is hidden)."""
+    if value in (None, ""):
+        return value
+    text = str(value)
+    return "*" * max(len(text) - 4, 0) + text[-4:]
+
+
+def show(value, kind: str, form: str):
+    """`value` of `kind` in `form` (FULL, LAST4 or MASKED)."""
+    if form == FULL:
+        return value
+    if form == LAST4 and kind != HEALTH:
+        return last4(value)
+    return mask(value, kind)
 
 
 def personal_fields_of(model) -> dict[str, str]:
@@ -52,26 +86,27 @@ def personal_fields_of(model) -> dict[str, str]:
 
 
 def mask_fields(model, data: dict, user, *, obj=None) -> dict:
-    """`data` with the personal fields of `model` masked unless `user`'s role may see them.
+    """`data` with each personal field of `model` shown as `user`'s role may see its kind.
 
     The one decision for pages, tables, exports, history and the API. `user` None is nobody
     (an export for no one in particular is masked). One's own record (`obj` is the user) is
     never masked: it is theirs.
     """
-    from fupin.core.policy import has_personal_data_permission
-
     personal = personal_fields_of(model)
     if not personal or not data:
         return data
     if obj is not None and user is not None and obj == user:
         return data
-    return mask_row(data, personal, has_personal_data_permission(user))
+    forms = {kind: can_see(user, kind) for kind in set(personal.values())}
+    return {k: (show(v, personal[k], forms[personal[k]]) if k in personal else v)
+            for k, v in data.items()}
 
 
-def mask_row(row: dict, personal_fields: dict[str, str], unmasked: bool) -> dict:
-    if unmasked or not personal_fields:
-        return row
-    return {k: (mask(v, personal_fields[k]) if k in personal_fields else v) for k, v in row.items()}
+def full_fields(model, user) -> list[str]:
+    """The personal fields of `model` that `user` reads in full, sorted: what a read logs in
+    `PersonalDataAccess` (a last-four view is not a read in full, so it is not among them)."""
+    return sorted(name for name, kind in personal_fields_of(model).items()
+                  if can_see(user, kind) == FULL)
 
 
 _PATTERNS = [

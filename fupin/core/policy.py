@@ -117,11 +117,39 @@ RULES: dict[str, dict[str, str]] = {
     },
 }
 
-# Roles that see ID numbers, phones, bank accounts and health unmasked.
-PERSONAL_DATA_ROLES = frozenset(
-    {Role.ADMIN, Role.ORG_DEPT, Role.POVERTY_OFFICE, Role.TOWNSHIP, Role.WORK_TEAM,
-     Role.VILLAGE, Role.HELPER}
-)
+# How much of each kind of personal data a role sees: FULL, LAST4 (`**************123X`: enough
+# to tell two people apart or confirm a number someone reads out, not enough to use it), or
+# MASKED (`5201**********123X`). A kind a role's row leaves out is masked. Granted by what the
+# role's work needs, not by how senior it is. Addresses are not personal fields: a household's
+# address is its village, which every role that sees the household sees.
+# The kinds of personal data (models declare theirs in `personal_fields`) and the forms a
+# value is shown in (fupin.core.masking draws them).
+ID_NUMBER, PHONE, BANK_ACCOUNT, HEALTH = "id_number", "phone", "bank_account", "health"
+KINDS = (ID_NUMBER, PHONE, BANK_ACCOUNT, HEALTH)
+FULL, LAST4, MASKED = "full", "last4", "masked"
+PERSONAL_DATA: dict[str, dict[str, str]] = {
+    # Back-office fixes of any record, including wrong ID numbers and bank accounts.
+    Role.ADMIN: {ID_NUMBER: FULL, PHONE: FULL, BANK_ACCOUNT: FULL, HEALTH: FULL},
+    # Approves identifications and exits, pays benefits into bank accounts, arranges medical
+    # assistance by health status: every kind.
+    Role.POVERTY_OFFICE: {ID_NUMBER: FULL, PHONE: FULL, BANK_ACCOUNT: FULL, HEALTH: FULL},
+    # Keeps party members' and cadres' files (the ID number is the file's key, transfers carry
+    # it) and calls them; households' bank accounts and health are not its business.
+    Role.ORG_DEPT: {ID_NUMBER: FULL, PHONE: FULL},
+    # Review identifications (the ID number is what other registries are checked by) and call
+    # households, members and cadres; payments and health stay with the poverty office.
+    Role.TOWNSHIP: {ID_NUMBER: FULL, PHONE: FULL},
+    Role.WORK_TEAM: {ID_NUMBER: FULL, PHONE: FULL},
+    Role.VILLAGE: {ID_NUMBER: FULL, PHONE: FULL},
+    # Visits and calls their own households: the phone in full; the last four digits of an ID
+    # number to tell members apart and confirm one a member reads out; never bank accounts
+    # (nothing a helper does needs one) nor health (the cause of poverty says what help is due).
+    Role.HELPER: {PHONE: FULL, ID_NUMBER: LAST4},
+    # Inspectors check that procedures were followed and viewers read figures: masked values
+    # show a field is filled, which is all either needs.
+    Role.INSPECTOR: {},
+    Role.VIEWER: {},
+}
 
 ACTION_LETTERS = {"view": "v", "add": "a", "change": "c", "delete": "d"}
 
@@ -149,8 +177,9 @@ def can(user, model: type[Model] | Model | str, action: str) -> bool:
     return ACTION_LETTERS[action] in letters
 
 
-def has_personal_data_permission(user) -> bool:
-    return role_of(user) in PERSONAL_DATA_ROLES
+def can_see(user, kind: str) -> str:
+    """How `user` sees personal data of `kind`: FULL, LAST4 or MASKED (nobody: MASKED)."""
+    return PERSONAL_DATA.get(role_of(user), {}).get(kind, MASKED)
 
 
 def scope_code(user) -> str:

@@ -10,18 +10,21 @@ from fupin.core.masking import mask_fields
 
 
 class PersonalColumn(tables.Column):
-    """A column of personal data, masked unless the table is told it may show it."""
+    """A column of personal data, shown as the reader's role may see its kind (in full, the last
+    four, or masked). The reader is `table.viewer`, set where a read is logged (a record's
+    page, an export); a list page sets none, so its columns stay masked for everyone."""
 
     def __init__(self, *args, kind: str, **kwargs):
         self.kind = kind
         super().__init__(*args, **kwargs)
 
     def render(self, value, record=None, bound_column=None, table=None, **kwargs):
-        if not getattr(table, "unmasked", False):
-            return mask_fields({"value": self.kind}, {"value": value}, None)["value"]
         display = getattr(record, f"get_{bound_column.accessor}_display", None) \
             if bound_column is not None else None
-        return display() if callable(display) else value
+        if callable(display):
+            value = display()
+        return mask_fields({"value": self.kind}, {"value": value},
+                           getattr(table, "viewer", None), obj=record)["value"]
 
     def value(self, value, record=None, bound_column=None, table=None, **kwargs):
         return self.render(value, record=record, bound_column=bound_column, table=table)
@@ -67,7 +70,7 @@ def is_plain_number(name: str) -> bool:
 
 
 class BaseTable(tables.Table):
-    unmasked = False
+    viewer = None  # whose rights decide how personal columns show (PersonalColumn)
 
     class Meta:
         attrs = {"class": "table table-vcenter card-table table-striped table-cards"}

@@ -9,8 +9,9 @@ A model's API tests are a class that declares data, or takes it from the model's
 and inherits: the list within scope, detail out of scope 404, create/update/delete by the
 owner (stored values equal what was sent, a change record each), 403 for the view-only
 colleague, 404 for the stranger from county B, a create outside the scope refused and nothing
-stored, and personal fields masked for a role without the personal-data permission. Every
-call goes with a bearer token, as a real client's would.
+stored, and each personal field shown as the reader's role may see its kind (`can_see`: in
+full, the last four, or masked), a read logged with the fields read in full. Every call goes
+with a bearer token, as a real client's would.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import pytest
 from django.db import models
 from django.test import Client
 
-from fupin.core.masking import mask, personal_fields_of
+from fupin.core.masking import FULL, HEALTH, LAST4, full_fields, mask, personal_fields_of
 from fupin.core.models import ChangeRecord, PersonalDataAccess
-from fupin.core.policy import Role, can, has_personal_data_permission
+from fupin.core.policy import Role, can, can_see
 from fupin.core.testing import COUNTY_A, COUNTY_B, VILLAGE_A, VILLAGE_B, make_user, sample_for
 
 WRITES = ("create", "update", "delete")
@@ -72,7 +73,7 @@ class ModelAPITests:
     """Declare: path (the list's URL); model, owner_role (may do everything the API offers),
     colleague_role (same scope, may only view), create_data and edit_data (form data as the
     pages take it), parent; or `views`, a ModelViewTests class to take them from.
-    masked_role: a role that may view but not see personal data (viewer)."""
+    masked_role: a role that may view but sees no personal data in full (viewer)."""
 
     path = ""
     views: type | None = None
@@ -182,22 +183,30 @@ class ModelAPITests:
     def test_personal_fields_masked_per_role(self, setup):
         personal = personal_fields_of(self.model)
         viewer = make_user(self.masked_role, COUNTY_A)
-        assert can(viewer, self.model, "view") and not has_personal_data_permission(viewer)
-        assert has_personal_data_permission(self.owner)
+        assert can(viewer, self.model, "view")
+        assert not full_fields(self.model, viewer), "masked_role must see nothing in full"
         logged = PersonalDataAccess.objects.filter(channel="api", model=self.label)
-        full = self.api.get(self.url(self.inside)).json()
-        assert logged.filter(user=self.owner, object_id=str(self.inside.pk)).exists()
-        masked = token_client(viewer).get(self.url(self.inside)).json()
-        assert not logged.filter(user=viewer).exists()  # a masked read is no access to log
-        checked = 0
-        for name, kind in personal.items():
-            value = getattr(self.inside, name, None)
-            if name not in full or value in (None, ""):
-                continue
-            assert full[name] == value, name
-            assert masked[name] == mask(value, kind) != value, name
-            checked += 1
-        assert checked, "the sample has no personal value to mask: give it one"
+        checked = set()
+        for reader, client in ((self.owner, self.api), (viewer, token_client(viewer))):
+            data = client.get(self.url(self.inside)).json()
+            read = full_fields(self.model, reader)
+            assert [a.fields for a in logged.filter(user=reader)] == ([read] if read else []), \
+                "a read is logged with the fields read in full, and only then"
+            for name, kind in personal.items():
+                value = getattr(self.inside, name, None)
+                if name not in data or value in (None, ""):
+                    continue
+                form = can_see(reader, kind)
+                if form == FULL:
+                    expected = value
+                elif form == LAST4 and kind != HEALTH:
+                    expected = "*" * (len(value) - 4) + value[-4:]
+                else:
+                    expected = mask(value, kind)
+                assert data[name] == expected, (reader.role, name, form)
+                assert form == FULL or data[name] != value, (reader.role, name, form)
+                checked.add(form)
+        assert checked - {FULL}, "the sample has no personal value to mask: give it one"
 
     # --- writing -------------------------------------------------------------------------
     def test_create_update_delete_store_what_was_sent(self, setup):

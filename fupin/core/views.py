@@ -23,9 +23,9 @@ from django_tables2 import RequestConfig
 from fupin.core import changelog, import_links, naming, panels
 from fupin.core.export import export_name, export_table
 from fupin.core.forms import label_empty_choices
-from fupin.core.masking import mask, mask_fields
+from fupin.core.masking import full_fields, mask_fields
 from fupin.core.models import PersonalDataAccess
-from fupin.core.policy import can, has_personal_data_permission, restrict, scope_code
+from fupin.core.policy import can, restrict, scope_code
 from fupin.core.tables import is_plain_number
 
 
@@ -88,10 +88,9 @@ class ObjectListView(AccessMixin, FilterView):
         fmt = request.GET.get("export")
         if fmt in self.export_formats:
             table = self.table_class(self.object_list)
-            table.unmasked = has_personal_data_permission(request.user)
-            if table.unmasked and getattr(self.model, "personal_fields", None):
-                log_personal_access(request, self.model, None, "export",
-                                    count=self.object_list.count())
+            table.viewer = request.user
+            log_personal_access(request, self.model, None, "export",
+                                count=self.object_list.count())
             title = str(self.model._meta.verbose_name_plural)
             return export_table(table, fmt, title, export_name(title, self.export_region_name()))
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
@@ -117,7 +116,10 @@ class ObjectListView(AccessMixin, FilterView):
 
 
 def log_personal_access(request, model, obj, channel: str, count: int = 1) -> None:
-    fields = sorted(getattr(model, "personal_fields", {}))
+    """Log the personal fields of `model` the user reads in full (none: nothing to log)."""
+    fields = full_fields(model, request.user)
+    if not fields:
+        return
     region_field = getattr(model, "region_field", "region_code")
     PersonalDataAccess.objects.create(
         user=request.user, request_id=getattr(request, "id", ""),
@@ -130,9 +132,7 @@ def log_personal_access(request, model, obj, channel: str, count: int = 1) -> No
 
 def field_rows(obj, user, fields=None) -> list[tuple[str, object]]:
     """(label, display value) for a detail page, personal data masked as the role requires."""
-    personal = getattr(type(obj), "personal_fields", {})
-    unmasked = has_personal_data_permission(user)
-    rows = []
+    values = {}
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
@@ -142,10 +142,9 @@ def field_rows(obj, user, fields=None) -> list[tuple[str, object]]:
             value = getattr(obj, f"get_{field.name}_display")()
         else:
             value = getattr(obj, field.name)
-        if field.name in personal and not unmasked:
-            value = mask(value, personal[field.name])
-        rows.append((field.verbose_name, value))
-    return rows
+        values[field.name] = (field.verbose_name, value)
+    shown = mask_fields(type(obj), {k: v for k, (_label, v) in values.items()}, user, obj=obj)
+    return [(label, shown[name]) for name, (label, _value) in values.items()]
 
 
 def plain_numbers(model, rows):
@@ -221,7 +220,7 @@ class ObjectDetailView(AccessMixin, generic.DetailView):
             restrict(self.model._default_manager.filter(pk=obj.pk), user, "change").exists()
         ctx["can_delete_object"] = can(user, self.model, "delete") and \
             restrict(self.model._default_manager.filter(pk=obj.pk), user, "delete").exists()
-        if getattr(self.model, "personal_fields", None) and has_personal_data_permission(user):
+        if obj != user:  # one's own record is theirs to read
             log_personal_access(self.request, self.model, obj, "page")
         return ctx
 
@@ -574,7 +573,10 @@ class RelatedDetailView(ObjectDetailView):
             count = found.count()
             exclude = tuple(name for name in (rel.fk, "region_code") if name)
             table = rel.table(found[: rel.limit], exclude=exclude, orderable=False)
-            table.unmasked = has_personal_data_permission(user)
+            table.viewer = user
+            if count:  # the rows on this page, read as the role may see them
+                log_personal_access(self.request, rel.model, None, "page",
+                                    count=min(count, rel.limit))
             sections.append({
                 "title": rel.title or rel.model._meta.verbose_name_plural, "table": table,
                 "count": count, "name": rel.key, "more": count > rel.limit,

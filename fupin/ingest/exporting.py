@@ -1,6 +1,7 @@
 """Exports and templates (导出与模板): the registry's sheet, so that export then import is a
-no-op. Rows come from `restrict(user, "view")`; personal data is masked unless the user has the
-personal-data permission (a masked export cannot be imported back)."""
+no-op. Rows come from `restrict(user, "view")`; each personal column is shown as the user's role
+may see its kind (`fupin.core.policy.can_see`): in full, the last four, or masked. An export with
+any column not in full cannot be imported back."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fupin.core import context
+from fupin.core.masking import FULL
 from fupin.core.models import PersonalDataAccess
-from fupin.core.policy import has_personal_data_permission, scope_code
+from fupin.core.policy import can_see, scope_code
 from fupin.ingest.registry import Registry
 from fupin.ingest.registry import get as get_registry
 from fupin.ingest.sources import FileRejected
@@ -22,7 +24,7 @@ FORMATS = (".xlsx", ".csv")
 class ExportResult:
     path: Path
     rows: int
-    masked: bool
+    masked: bool  # some personal column is not in full
 
 
 def check_path(path: str | Path) -> Path:
@@ -48,13 +50,14 @@ def export(registry: Registry | str, path: str | Path, *, user=None,
     """Export the rows `user` may see (None: the system, everything) under `region_code`."""
     registry = get_registry(registry) if isinstance(registry, str) else registry
     path = check_path(path)
-    masked = user is not None and not has_personal_data_permission(user)
+    forms = {c.personal: (FULL if user is None else can_see(user, c.personal))
+             for c in registry.columns if c.personal}
     rows = write_sheet(registry, path, display_frames(
-        registry, registry.export_frames(user, region_code), masked=masked))
-    personal = sorted(c.name for c in registry.columns if c.personal)
-    if user is not None and not masked and personal and rows:
+        registry, registry.export_frames(user, region_code), forms=forms))
+    personal = sorted(c.name for c in registry.columns if c.personal and forms[c.personal] == FULL)
+    if user is not None and personal and rows:
         PersonalDataAccess.objects.create(
             user=user, request_id=context.current_request_id(),
             model=registry.model._meta.label_lower, fields=personal, count=rows,
             channel="export", region_code=region_code or scope_code(user))
-    return ExportResult(path=path, rows=rows, masked=masked)
+    return ExportResult(path=path, rows=rows, masked=any(f != FULL for f in forms.values()))

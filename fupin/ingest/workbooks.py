@@ -86,10 +86,11 @@ def _write_xlsx(registry: Registry, columns, path: Path, rows) -> int:
 
 
 def display_frames(registry: Registry, frames: Iterable[pl.DataFrame], *,
-                   masked: bool) -> Iterator[pl.DataFrame]:
-    """Stored values to what a sheet shows: labels for enumerations, masks for personal data
-    when `masked`. Numbers and dates keep their types; the writer makes text formula-safe."""
-    from fupin.core.masking import HEALTH, HEALTH_MASK, mask
+                   forms: dict[str, str]) -> Iterator[pl.DataFrame]:
+    """Stored values to what a sheet shows: labels for enumerations, personal data of each kind
+    as `forms` says (kind -> FULL, LAST4 or MASKED; a kind left out is masked). Numbers and
+    dates keep their types; the writer makes text formula-safe."""
+    from fupin.core.masking import FULL, HEALTH, HEALTH_MASK, MASKED, show
 
     hidden = str(HEALTH_MASK)  # translated here: polars runs map_elements in its own threads
     for frame in frames:
@@ -105,11 +106,12 @@ def display_frames(registry: Registry, frames: Iterable[pl.DataFrame], *,
                 labels = col.labels()
                 expr = pl.when(expr.cast(pl.Boolean)).then(pl.lit(labels["true"])).when(
                     expr.cast(pl.Boolean).not_()).then(pl.lit(labels["false"]))
-            if masked and col.personal == HEALTH:
+            form = forms.get(col.personal, MASKED) if col.personal else FULL
+            if form != FULL and col.personal == HEALTH:
                 expr = pl.when(expr.is_null() | (expr == "")).then(expr).otherwise(pl.lit(hidden))
-            elif masked and col.personal:
-                kind = col.personal
-                expr = expr.map_elements(lambda v, k=kind: mask(v, k), return_dtype=pl.String)
+            elif form != FULL:
+                expr = expr.map_elements(lambda v, k=col.personal, f=form: show(v, k, f),
+                                         return_dtype=pl.String)
             if col.kind not in (INT, DECIMAL, DATE):
                 expr = expr.cast(pl.String)
             exprs.append(expr.alias(col.name))

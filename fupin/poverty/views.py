@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views import generic
 
-from fupin.core.policy import can, has_personal_data_permission
+from fupin.core.policy import can
 from fupin.core.views import (
     AccessMixin,
     ObjectActionView,
@@ -49,7 +49,10 @@ class HouseholdDetailView(RelatedDetailView):
         related = ctx["related"]
         members = tables.PersonTable(related["person"], exclude=("household", "region_code"),
                                      orderable=False)
-        members.unmasked = has_personal_data_permission(user)
+        members.viewer = user
+        from fupin.core.views import log_personal_access
+
+        log_personal_access(self.request, Person, None, "page", count=len(members.rows))
         incomes = list(related["incomerecord"])
         lines = {r.year: PovertyLine.for_year(r.year) for r in incomes}
         line_values = {y: (line.poverty_line if line else None) for y, line in lines.items()}
