@@ -25,6 +25,7 @@ from fupin.core.masking import (
     mask,
 )
 from fupin.core.policy import RULES, Role, can, can_see
+from fupin.core.tables import RegionColumn
 from fupin.core.testing import (
     COUNTY_A,
     VILLAGE_A,
@@ -261,7 +262,10 @@ def check_personal_data_by_kind(role):
         list_route, list_view = routes.get((model, "list"), (None, None))
         if list_route is not None:
             table = list_view.table_class(model._base_manager.none())
-            names = [c.name for c in table.columns.iterall() if not c.column.exclude_from_export]
+            # A region column is exported as two cells (its name, then its code).
+            names = [name for c in table.columns.iterall() if not c.column.exclude_from_export
+                     for name in ((c.name, f"{c.name} code")
+                                  if isinstance(c.column, RegionColumn) else (c.name,))]
             mine = exported_row(fill(list_route, ""), inside, user)
             for fmt in ("csv", "xlsx"):
                 PersonalDataAccess.objects.filter(user=user).delete()

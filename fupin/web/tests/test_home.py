@@ -120,7 +120,8 @@ def test_county_sees_its_childrens_overdue_work_and_gaps_worst_first(regions):
     with acting_as(None, label="test"):
         for _ in range(2):
             Procedure.objects.create(household=make_household(VILLAGE_A), region_code=VILLAGE_A,
-                                     kind="monitoring", started_on=today,
+                                     kind="monitoring",
+                                     started_on=today - datetime.timedelta(days=20),
                                      deadline=today - datetime.timedelta(days=1))
     make_household(VILLAGE_A, status="poor")
     rollups.refresh()
