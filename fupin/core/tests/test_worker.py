@@ -35,6 +35,10 @@ def test_a_locked_database_is_retried_not_fatal(monkeypatch):
             yield
 
     monkeypatch.setattr(stock, "exclusive_transaction", locked_once)
+    # The test runs inside its own transaction, where Django's close_old_connections() would
+    # close the connection (its autocommit differs from the settings'); a real worker runs
+    # outside any transaction.
+    monkeypatch.setattr(stock, "close_old_connections", lambda: None)
     runner = worker.RetryingWorker(
         queue_names=["default"], interval=0, batch=True, backend_name="default",
         startup_delay=False, max_tasks=None, worker_id="w-test", excluded_queue_names=[])

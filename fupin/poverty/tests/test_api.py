@@ -33,12 +33,11 @@ class TestCrosscheckLeadAPI(ModelAPITests):
 
 
 def test_poverty_lines_are_one_list_for_everyone(regions, make_user):
-    from fupin.core.policy import Role
-    from fupin.core.testing_api import token_client
-
     from decimal import Decimal
 
     from fupin.core.context import acting_as
+    from fupin.core.policy import Role
+    from fupin.core.testing_api import token_client
     from fupin.poverty.models import PovertyLine
 
     # Its own rows, not the migration's seed: a test elsewhere that flushes the database on
