@@ -98,7 +98,7 @@ class CoveredRegion(models.Model):
         verbose_name = _("covered region")
 
     def __str__(self) -> str:
-        return f"{self.org_id} {self.region_code}"
+        return f"{self.org.name} · {self.region_code}"
 
 
 # The stages of joining follow one another (a blank stage is skipped).

@@ -253,7 +253,8 @@ class IncomeRecord(ScopedModel):
                        *bounds.constraints("poverty.IncomeRecord", *BOUNDS_INCOME)]
 
     def __str__(self) -> str:
-        return f"{self.household_id} {self.year}"
+        # A person reads the household's head and number, not its database id.
+        return f"{self.household.head_name} {self.household.number} · {self.year}"
 
     def clean(self):
         errors = bounds.check(self, *BOUNDS_INCOME)
