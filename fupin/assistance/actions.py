@@ -167,9 +167,11 @@ def record_presence(team_member: WorkTeamMember, *, user, month: datetime.date,
     require(user, Presence, "add")
     month = month.replace(day=1)
     not_future(month)
-    if not 0 <= days <= 31:
-        raise ActionRefused(_("Days present must be between 0 and 31."), code="days")
     month_end = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+    if not 0 <= days <= month_end.day:
+        raise ActionRefused(_("Days present in %(month)s must be between 0 and %(days)s.")
+                            % {"month": month.strftime("%Y-%m"), "days": month_end.day},
+                            code="days")
     if team_member.starts_on > month_end or (team_member.ends_on and team_member.ends_on < month):
         raise ActionRefused(_("%(name)s was not on the team in %(month)s.")
                             % {"name": team_member.name, "month": month.strftime("%Y-%m")},

@@ -201,6 +201,17 @@ def test_presence_is_recorded_once_a_month(team_user):
             code="period")
 
 
+def test_presence_days_fit_the_month(team_user):
+    """31 days in a February was stored before (the bound was 31 for every month)."""
+    _team_, (person, *_rest) = _team(starts=datetime.date(2023, 1, 1))
+    february = datetime.date(2024, 2, 1)  # a leap year: 29 days
+    actions.record_presence(person, user=team_user, month=february, days=29)
+    message = refused(actions.record_presence, person, user=team_user, month=february,
+                      days=30, code="days")
+    assert "2024-02" in message and "29" in message
+    assert m.Presence.objects.get(team_member=person, month=february).days == 29
+
+
 def test_finish_measure(team_user):
     household = make_household(VILLAGE_A)
     measure = create(m.Measure, household=household, region_code=VILLAGE_A, kind="health",
