@@ -83,9 +83,12 @@ def _add_routers():
     from fupin.analytics.api import router as analytics_router
     from fupin.assistance.api import router as assistance_router
     from fupin.core.api_views import router as audit_router
+    from fupin.democracy.api import router as democracy_router
     from fupin.party.api import router as party_router
     from fupin.poverty.api import router as poverty_router
     from fupin.regions.api import router as regions_router
+    from fupin.supervision.api import router as supervision_router
+    from fupin.training.api import router as training_router
 
     api.add_router("/regions/", regions_router)
     api.add_router("/accounts/", accounts_router)
@@ -94,6 +97,9 @@ def _add_routers():
     api.add_router("/party/", party_router)
     api.add_router("/analytics/", analytics_router)
     api.add_router("/assistance/", assistance_router)
+    api.add_router("/training/", training_router)
+    api.add_router("/democracy/", democracy_router)
+    api.add_router("/supervision/", supervision_router)
 
 
 _add_routers()

@@ -12,6 +12,11 @@ urlpatterns = [
     path("poverty/", include("fupin.poverty.urls")),
     path("party/", include("fupin.party.urls")),
     path("assistance/", include("fupin.assistance.urls")),
+    path("training/", include("fupin.training.urls")),
+    path("democracy/", include("fupin.democracy.urls")),
+    # The public village pages (no login): /v/<12-digit village code>/
+    path("v/", include("fupin.democracy.openness.public_urls")),
+    path("supervision/", include("fupin.supervision.urls")),
     path("ingest/", include("fupin.ingest.urls")),
     path("analytics/", include("fupin.analytics.urls")),
     path("api/v1/", api.urls),

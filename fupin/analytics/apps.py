@@ -11,6 +11,15 @@ class AnalyticsConfig(AppConfig):
         from fupin.analytics import panels, party_figures, signals  # noqa: F401  (panels registers itself)
 
         party_figures.register()
+        from fupin.analytics import indicators, rollups
+        from fupin.core import figures
+
+        def read(name, region_code, period, key):
+            stored = rollups.values([region_code], [name], period=None)[region_code]
+            return rollups.figure(stored, name, indicators.NOW if period is None else period, key)
+
+        figures.set_reader(read)
+        figures.set_names(indicators.INDICATORS)
         signals.connect()
         from fupin.analytics import home
         from fupin.core import panels as page_panels

@@ -504,6 +504,21 @@ def _under_assessment(code):
                        value=Count("household", distinct=True))
 
 
+# --- training and remote education (fupin.training) ---------------------------------------------
+T = "training"
+# (training's indicators and sources go here)
+
+
+# --- village democracy and openness (fupin.democracy) -------------------------------------------
+D = "democracy"
+# (democracy's indicators and sources go here)
+
+
+# --- responsibility and supervision (fupin.supervision) ------------------------------------------
+S = "supervision"
+# (supervision's indicators and sources go here)
+
+
 def key_figures() -> list[Indicator]:
     return [i for i in INDICATORS.values() if i.key_figure]
 

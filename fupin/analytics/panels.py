@@ -36,6 +36,9 @@ GROUPS = (
     ("poverty", gettext_lazy("Poverty alleviation")),
     ("party", gettext_lazy("Party building")),
     ("assistance", gettext_lazy("Assistance")),
+    ("training", gettext_lazy("Training")),
+    ("democracy", gettext_lazy("Village democracy")),
+    ("supervision", gettext_lazy("Supervision")),
 )
 DASH = "—"  # a ratio over zero, a median of nothing: shown, never an error
 

@@ -173,7 +173,7 @@ def _detail(row) -> str:
     return row.get_absolute_url()
 
 
-GAPS: tuple[Gap, ...] = (
+GAPS: list[Gap] = [
     Gap("key_villages_without_team", _("key villages without a work team"),
         _("station a work team"), VillageProfile, _key_villages_without_team,
         _url("assistance:workteam_add", region_code=lambda r: r.region_code),
@@ -200,8 +200,18 @@ GAPS: tuple[Gap, ...] = (
     Gap("households_without_measure", _("households in need whose plan has no measure"),
         _("plan a measure"), Household, _households_without_measure,
         _url("assistance:measure_add", household=lambda r: r.pk)),
-)
+]
 GAPS_BY_KEY = {gap.key: gap for gap in GAPS}
+
+
+def add_gap(gap: Gap) -> Gap:
+    """A kind of gap from an app above assistance (villages without a working remote-education
+    station, overdue disclosures, overdue tasks), shown on the coverage-gap page and rolled up
+    like these; called from that app's `ready()`."""
+    if gap.key not in GAPS_BY_KEY:
+        GAPS.append(gap)
+        GAPS_BY_KEY[gap.key] = gap
+    return gap
 
 
 def _gap_model(gap: Gap):

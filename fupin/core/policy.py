@@ -115,6 +115,16 @@ RULES: dict[str, dict[str, str]] = {
         Role.ADMIN: "v", Role.ORG_DEPT: "v", Role.POVERTY_OFFICE: "v", Role.INSPECTOR: "v",
         Role.TOWNSHIP: "v",
     },
+    # --- training and remote education (fupin.training) ---
+
+    # --- village democracy (fupin.democracy) ---
+
+    # --- openness: disclosures, topic requests, the disclosure log (fupin.democracy.openness) ---
+
+    # --- responsibility and supervision (fupin.supervision) ---
+
+    # --- assessment (fupin.supervision.assessment) ---
+
 }
 
 # How much of each kind of personal data a role sees: FULL, LAST4 (`**************123X`: enough

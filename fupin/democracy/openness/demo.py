@@ -1,0 +1,1 @@
+"""The openness sub-area's demo generators."""

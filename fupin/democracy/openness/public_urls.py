@@ -1,0 +1,5 @@
+"""The public village pages: no login, no personal data."""
+
+app_name = "public"
+
+urlpatterns: list = []

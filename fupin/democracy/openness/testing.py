@@ -1,0 +1,1 @@
+"""The openness sub-area's sample makers."""

@@ -1,0 +1,1 @@
+"""The assessment sub-area's sample makers."""

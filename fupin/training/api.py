@@ -1,0 +1,5 @@
+"""The training API."""
+
+from ninja import Router
+
+router = Router(tags=["training"])

@@ -1,0 +1,5 @@
+from fupin.training import views  # noqa: F401
+
+app_name = "training"
+
+urlpatterns: list = []
